@@ -1,0 +1,29 @@
+# Safety Training Dossier: bootstrap, demo and tests.
+#   make demo   create or upgrade the demo database and serve it on 127.0.0.1:8069
+#   make test   run every test on a throwaway database
+#   make stop   stop the private PostgreSQL cluster the scripts started
+SHELL := /bin/bash
+
+.PHONY: bootstrap demo test stop pot lint clean
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+demo: bootstrap
+	@bash scripts/demo.sh
+
+test: bootstrap
+	@bash scripts/test.sh
+
+stop:
+	@bash scripts/postgres.sh stop
+
+pot: bootstrap
+	@bash scripts/update_translations.sh
+
+lint:
+	@.venv/bin/ruff check safety_training_dossier tests scripts
+	@.venv/bin/pylint --load-plugins=pylint_odoo --disable=all --enable=odoolint safety_training_dossier
+
+clean: stop
+	rm -rf .venv .local

@@ -1,0 +1,75 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# Employee fields whose change must be copied onto the dossier.
+DOSSIER_EMPLOYEE_FIELDS = {"name", "active", "user_id", "company_id", "employee_number",
+                           "department_id", "job_id", "employee_type", "departure_date"}
+
+
+class HrEmployee(models.Model):
+    _inherit = "hr.employee"
+
+    employee_number = fields.Char(
+        string="Employee Number",
+        groups="hr.group_hr_user",
+        copy=False,
+        index=True,
+        tracking=True,
+        help="Employee number (工号) printed on the dossier; unique within a company.",
+    )
+    safety_dossier_ids = fields.One2many(
+        "safety.dossier", "employee_id", string="Safety Dossiers", groups="hr.group_hr_user")
+    safety_dossier_count = fields.Integer(
+        compute="_compute_safety_dossier_count", groups="hr.group_hr_user")
+
+    _employee_number_company_uniq = models.Constraint(
+        "unique (employee_number, company_id)",
+        "Another employee of this company already has this employee number.",
+    )
+
+    def _compute_safety_dossier_count(self):
+        # No sudo: an HR user without safety rights counts only the dossiers they may open.
+        counts = dict(self.env["safety.dossier"].with_context(active_test=False)._read_group(
+            [("employee_id", "in", self.ids)], ["employee_id"], ["__count"]))
+        for employee in self:
+            employee.safety_dossier_count = counts.get(employee, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        employees = super().create(vals_list)
+        self.env["safety.dossier"]._create_for_employees(employees)
+        return employees
+
+    def write(self, vals):
+        result = super().write(vals)
+        if DOSSIER_EMPLOYEE_FIELDS & vals.keys():
+            self._sync_safety_dossiers()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_safety_records(self):
+        # sudo: HR users delete employees without holding safety rights; only counts are read.
+        dossiers = self.env["safety.dossier"].sudo().with_context(active_test=False).search(
+            [("employee_id", "in", self.ids)])
+        kept = dossiers.filtered(lambda dossier: dossier.training_record_ids or dossier.certificate_ids)
+        if kept:
+            raise UserError(self.env._(
+                "The safety training dossiers of %(names)s hold training records or certificates, "
+                "which must be kept. Archive these employees instead of deleting them.",
+                names=", ".join(kept.mapped("name")),
+            ))
+
+    def action_open_safety_dossier(self):
+        self.ensure_one()
+        dossier = self.safety_dossier_ids[:1]
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "safety.dossier",
+            "view_mode": "form",
+            "res_id": dossier.id,
+            "name": self.env._("Safety Dossier"),
+        }
+
+    def _sync_safety_dossiers(self):
+        """Copy name, number, company, department, job and type onto each dossier."""
+        self.env["safety.dossier"]._sync_from_employees(self)

@@ -1,0 +1,1 @@
+"""Plain Python helpers without the ORM: unit-tested without a database."""

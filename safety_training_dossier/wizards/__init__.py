@@ -1,0 +1,1 @@
+from . import safety_training_record_reset
