@@ -21,9 +21,11 @@ stop:
 pot: bootstrap
 	@bash scripts/update_translations.sh
 
-lint:
+lint: bootstrap
+	@.venv/bin/python -m pip install --quiet -r requirements-dev.txt
 	@.venv/bin/ruff check safety_training_dossier tests scripts
-	@.venv/bin/pylint --load-plugins=pylint_odoo --disable=all --enable=odoolint safety_training_dossier
+	@.venv/bin/pylint --load-plugins=pylint_odoo --disable=all --enable=odoolint --valid-odoo-versions=19.0 \
+		safety_training_dossier
 
 clean: stop
 	rm -rf .venv .local

@@ -30,6 +30,5 @@
         "demo/safety_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
-    "installable": True,
     "application": True,
 }

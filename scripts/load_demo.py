@@ -1,12 +1,14 @@
 """Load the demo plant into the database of an ``odoo shell`` session and switch it to zh_CN.
 
 Run through scripts/demo.sh. Only the addon's own demo file is loaded, not the
-demo data of every Odoo module, so the database holds just the Chinese plant.
+demo data of every Odoo module, so the database contains just the Chinese plant.
 """
-# ruff: noqa: F821  (``env`` is provided by odoo shell)
+
 from odoo.tools import convert_file
 
 convert_file(env, "safety_training_dossier", "demo/safety_demo.xml", {}, mode="init", noupdate=True)
+# The demo records came after the install loaded the translations: load them again for these.
+env["ir.module.module"]._load_module_terms(["safety_training_dossier"], ["zh_CN"], overwrite=True)
 env.ref("base.user_admin").write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
 env.ref("base.main_company").partner_id.write({"tz": "Asia/Shanghai"})
 env["res.lang"]._activate_lang("zh_CN")

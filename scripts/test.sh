@@ -21,9 +21,12 @@ done
 cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1; }
 trap cleanup EXIT
 
+# A free port, so that a demo server or another test run next to this one does not collide.
+http_port=${ODOO_TEST_HTTP_PORT:-$("$VENV_DIR/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+
 info "Odoo tests ($tags) on throwaway database $db; log: $log"
 EXTRA_ADDONS_PATH="$REPO_DIR/tests/addons" bash "$REPO_DIR/scripts/odoo.sh" -d "$db" -i "$modules" \
-  --test-tags "$tags" --stop-after-init --log-level=test --http-port="${ODOO_TEST_HTTP_PORT:-8169}" \
+  --test-tags "$tags" --stop-after-init --log-level=test --http-port="$http_port" --gevent-port="$((http_port + 1))" \
   > "$log" 2>&1
 odoo_rc=$?
 grep -E "(ERROR|CRITICAL|FAIL:|odoo.tests.result)" "$log" | tail -n 40 >&2

@@ -1,13 +1,15 @@
-from . import res_company
-from . import hr_version
-from . import hr_employee
-from . import safety_dossier
-from . import safety_training_type
-from . import safety_training_course
-from . import safety_training_session
-from . import safety_training_record
-from . import safety_special_operation_category
-from . import safety_special_operation
-from . import safety_certificate
-from . import safety_certificate_review
-from . import ir_actions_report
+from . import (
+    hr_employee,
+    hr_version,
+    ir_actions_report,
+    res_company,
+    safety_certificate,
+    safety_certificate_review,
+    safety_dossier,
+    safety_special_operation,
+    safety_special_operation_category,
+    safety_training_course,
+    safety_training_record,
+    safety_training_session,
+    safety_training_type,
+)

@@ -10,7 +10,6 @@ class HrEmployee(models.Model):
     _inherit = "hr.employee"
 
     employee_number = fields.Char(
-        string="Employee Number",
         groups="hr.group_hr_user",
         copy=False,
         index=True,

@@ -33,7 +33,8 @@ class SafetyCertificate(models.Model):
     employee_number = fields.Char(related="dossier_id.employee_number")
     company_id = fields.Many2one(related="dossier_id.company_id", store=True, index=True)
     department_id = fields.Many2one(related="dossier_id.department_id", store=True)
-    operation_id = fields.Many2one("safety.special.operation", string="Operation Item", required=True, tracking=True)
+    operation_id = fields.Many2one(
+        "safety.special.operation", string="Operation Item", required=True, tracking=True)
     category_id = fields.Many2one(related="operation_id.category_id", string="Operation Category", store=True)
     number = fields.Char(string="Certificate Number", required=True, tracking=True)
     issuing_authority = fields.Char(tracking=True)
@@ -47,7 +48,8 @@ class SafetyCertificate(models.Model):
     last_review_date = fields.Date(compute="_compute_review_dates", store=True)
     next_review_date = fields.Date(compute="_compute_review_dates", store=True, index=True)
     off_post_since = fields.Date(
-        tracking=True, help="First day away from the special operation post; 6 months away requires a practical re-exam.")
+        tracking=True,
+        help="First day away from the special operation post; 6 months away requires a practical re-exam.")
     revoked = fields.Boolean(tracking=True, help="Set when the authority revoked or cancelled the certificate.")
     revoked_reason = fields.Char(tracking=True)
     status = fields.Selection(
@@ -87,8 +89,8 @@ class SafetyCertificate(models.Model):
                 certificate.status = "expired"
             elif certificate.next_review_date and certificate.next_review_date < today:
                 certificate.status = "review_overdue"
-            elif (certificate.next_review_date and certificate.next_review_date <= due_limit
-                  or certificate.valid_until and certificate.valid_until <= due_limit):
+            elif ((certificate.next_review_date and certificate.next_review_date <= due_limit)
+                  or (certificate.valid_until and certificate.valid_until <= due_limit)):
                 certificate.status = "review_due"
             else:
                 certificate.status = "valid"
@@ -121,7 +123,8 @@ class SafetyCertificate(models.Model):
         for certificate in self:
             if certificate.valid_until <= certificate.issue_date:
                 raise ValidationError(self.env._(
-                    "Certificate %(number)s: valid until (%(valid_until)s) must be after the first issue date (%(issue_date)s).",
+                    "Certificate %(number)s: valid until (%(valid_until)s) must be after the first issue date "
+                    "(%(issue_date)s).",
                     number=certificate.number, valid_until=certificate.valid_until, issue_date=certificate.issue_date))
             if certificate.review_interval_years not in REVIEW_INTERVALS:
                 raise ValidationError(self.env._(

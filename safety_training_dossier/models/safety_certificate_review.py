@@ -24,6 +24,7 @@ class SafetyCertificateReview(models.Model):
                     "Review training hours cannot be negative (%(hours)s).", hours=review.training_hours))
             if review.review_date < review.certificate_id.issue_date:
                 raise ValidationError(self.env._(
-                    "Certificate %(number)s: the review date %(review_date)s is before the first issue date %(issue_date)s.",
+                    "Certificate %(number)s: the review date %(review_date)s is before the first issue date "
+                    "%(issue_date)s.",
                     number=review.certificate_id.number, review_date=review.review_date,
                     issue_date=review.certificate_id.issue_date))

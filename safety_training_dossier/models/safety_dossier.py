@@ -2,6 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.fields import Domain
+from odoo.tools import split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -50,13 +51,18 @@ class SafetyDossier(models.Model):
     department_id = fields.Many2one("hr.department", readonly=True, index=True, tracking=True)
     job_id = fields.Many2one("hr.job", readonly=True, tracking=True)
     employee_type = fields.Selection(EMPLOYEE_TYPES, readonly=True, tracking=True)
-    user_id = fields.Many2one("res.users", readonly=True, index=True)
+    user_id = fields.Many2one(
+        "res.users", readonly=True, index=True, help="The employee's internal user, copied from HR.")
+    portal_user_id = fields.Many2one(
+        "res.users", index=True, copy=False, tracking=True,
+        domain=[("share", "=", True)], help="Portal login through which the person reads this dossier.")
     active = fields.Boolean(default=True, readonly=True)
     departure_date = fields.Date(readonly=True, tracking=True)
 
     safety_role = fields.Selection(SAFETY_ROLES, required=True, default="staff", tracking=True)
     role_appointment_date = fields.Date(tracking=True)
-    onboarding_date = fields.Date(tracking=True, help="First day on site; the three-level safety induction is due before it.")
+    onboarding_date = fields.Date(
+        tracking=True, help="First day on site; the three-level safety induction is due before it.")
     return_date = fields.Date(tracking=True, help="Day the person came back after a long absence from the post.")
 
     training_record_ids = fields.One2many("safety.training.record", "dossier_id")
@@ -74,6 +80,7 @@ class SafetyDossier(models.Model):
     _employee_uniq = models.Constraint(
         "unique (employee_id)", "An employee has exactly one safety training dossier.")
 
+    @api.depends("training_record_ids", "certificate_ids")
     def _compute_counts(self):
         record_counts = dict(self.env["safety.training.record"]._read_group(
             [("dossier_id", "in", self.ids)], ["dossier_id"], ["__count"]))
@@ -83,6 +90,7 @@ class SafetyDossier(models.Model):
             dossier.training_record_count = record_counts.get(dossier, 0)
             dossier.certificate_count = certificate_counts.get(dossier, 0)
 
+    @api.depends("training_record_ids.hours", "training_record_ids.state", "training_record_ids.date")
     def _compute_hours_this_year(self):
         today = self.env.company._safety_local_today()
         hours = dict(self.env["safety.training.record"]._read_group(
@@ -92,6 +100,7 @@ class SafetyDossier(models.Model):
         for dossier in self:
             dossier.hours_this_year = hours.get(dossier, 0.0)
 
+    @api.depends("certificate_ids.valid_until", "certificate_ids.next_review_date", "certificate_ids.revoked")
     def _compute_certificate_state(self):
         states = self.env["safety.certificate"]._read_group(
             [("dossier_id", "in", self.ids)], ["dossier_id"], ["id:array_agg"])
@@ -127,16 +136,14 @@ class SafetyDossier(models.Model):
 
     def action_open_training_records(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "safety_training_dossier.safety_training_record_action")
-        action["domain"] = [("dossier_id", "=", self.id)]
-        action["context"] = {"default_dossier_id": self.id}
-        return action
+        return self._action_for_this_dossier("safety_training_dossier.safety_training_record_action")
 
     def action_open_certificates(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "safety_training_dossier.safety_certificate_action")
+        return self._action_for_this_dossier("safety_training_dossier.safety_certificate_action")
+
+    def _action_for_this_dossier(self, action_xmlid):
+        action = self.env["ir.actions.act_window"]._for_xml_id(action_xmlid)
         action["domain"] = [("dossier_id", "=", self.id)]
         action["context"] = {"default_dossier_id": self.id}
         return action
@@ -153,7 +160,8 @@ class SafetyDossier(models.Model):
         levels = dict(self.env["safety.training.type"]._fields["induction_level"]._description_selection(self.env))
         induction = []
         for level in ("company_level", "workshop_level", "team_level"):
-            level_records = records.filtered(lambda record: record.training_type_id.induction_level == level)
+            level_records = records.filtered(
+                lambda record, level=level: record.training_type_id.induction_level == level)
             passed = level_records.filtered(lambda record: record.result == "passed")
             induction.append({"level": levels[level], "record": (passed or level_records)[-1:]})
         attendance_labels = dict(
@@ -179,8 +187,19 @@ class SafetyDossier(models.Model):
     # HR synchronisation ---------------------------------------------------
 
     @api.model
+    def _current_version(self, employee):
+        """Return the version in force on the company's local today.
+
+        Computed here instead of read from ``current_version_id``, which HR
+        recomputes only after the version that changed it is saved.
+        """
+        today = employee.company_id._safety_local_today()
+        versions = employee.version_ids.sorted("date_version")
+        return versions.filtered(lambda version: version.date_version <= today)[-1:] or versions[:1]
+
+    @api.model
     def _values_from_employee(self, employee):
-        version = employee.current_version_id or employee.version_id
+        version = self._current_version(employee)
         return {
             "name": employee.name,
             "employee_number": employee.employee_number or False,
@@ -206,7 +225,7 @@ class SafetyDossier(models.Model):
         for employee in missing:
             vals = self._values_from_employee(employee)
             vals["employee_id"] = employee.id
-            version = employee.current_version_id or employee.version_id
+            version = self._current_version(employee)
             vals["onboarding_date"] = version.contract_date_start or today
             vals_list.append(vals)
         dossiers = self.sudo().with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(vals_list)
@@ -216,8 +235,13 @@ class SafetyDossier(models.Model):
 
     @api.model
     def _create_missing_dossiers(self):
-        employees = self.env["hr.employee"].sudo().with_context(active_test=False).search([])
-        return self._create_for_employees(employees)
+        """Create the dossiers of every employee who has none, a thousand per batch."""
+        employees = self.env["hr.employee"].sudo().with_context(active_test=False).search(
+            [("safety_dossier_ids", "=", False)])
+        dossiers = self.browse()
+        for batch in split_every(1000, employees.ids, employees.browse):
+            dossiers |= self._create_for_employees(batch)
+        return dossiers
 
     @api.model
     def _sync_from_employees(self, employees):

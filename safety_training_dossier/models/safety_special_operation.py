@@ -8,7 +8,8 @@ class SafetySpecialOperation(models.Model):
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(required=True)
-    category_id = fields.Many2one("safety.special.operation.category", string="Operation Category", required=True, index=True)
+    category_id = fields.Many2one(
+        "safety.special.operation.category", string="Operation Category", required=True, index=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
 

@@ -1,9 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .safety_training_record import DEFER_DAY_CHECK
+
 # Context used when the attendee grid writes its lines: one chatter entry per
 # attendee would make saving 30 lines cost 30 times the queries of saving one.
-GRID_CONTEXT = {"mail_notrack": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
+GRID_CONTEXT = {"mail_notrack": True, "mail_create_nolog": True, "mail_create_nosubscribe": True,
+                "safety_defer_day_check": DEFER_DAY_CHECK}
 
 
 class SafetyTrainingSession(models.Model):
@@ -46,7 +49,8 @@ class SafetyTrainingSession(models.Model):
         for session in self:
             if session.date_end < session.date_start:
                 raise ValidationError(self.env._(
-                    "Session %(session)s ends (%(end)s) before it starts (%(start)s). Set an end at or after the start.",
+                    "Session %(session)s ends (%(end)s) before it starts (%(start)s). "
+                    "Set an end at or after the start.",
                     session=session.name, end=session.date_end, start=session.date_start))
             if session.hours <= 0:
                 raise ValidationError(self.env._(
@@ -60,7 +64,7 @@ class SafetyTrainingSession(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code("safety.training.session") or "/"
         grid_vals = [vals.pop("record_ids", None) for vals in vals_list]
         sessions = super().create(vals_list)
-        for session, record_commands in zip(sessions, grid_vals):
+        for session, record_commands in zip(sessions, grid_vals, strict=True):
             if record_commands:
                 session.with_context(**GRID_CONTEXT).write({"record_ids": record_commands})
         return sessions
@@ -72,6 +76,8 @@ class SafetyTrainingSession(models.Model):
             if any(session.state != "draft" for session in self):
                 raise UserError(self.env._("Attendees can only be changed while the session is a draft."))
             super(SafetyTrainingSession, self.with_context(**GRID_CONTEXT)).write({"record_ids": record_commands})
+            # The grid defers this check line by line; run it once for every line now.
+            self.record_ids._check_hours_per_day()
         return result
 
     @api.ondelete(at_uninstall=False)

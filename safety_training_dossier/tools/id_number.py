@@ -13,7 +13,7 @@ def compute_check_character(first_17_digits):
     """
     if len(first_17_digits) != 17 or not (first_17_digits.isascii() and first_17_digits.isdigit()):
         raise ValueError(f"expected 17 digits, got {first_17_digits!r}")
-    total = sum(int(digit) * weight for digit, weight in zip(first_17_digits, _WEIGHTS))
+    total = sum(int(digit) * weight for digit, weight in zip(first_17_digits, _WEIGHTS, strict=True))
     return _CHECK_CHARACTERS[total % 11]
 
 

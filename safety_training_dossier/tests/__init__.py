@@ -1,0 +1,9 @@
+from . import (
+    test_certificate,
+    test_dossier,
+    test_report,
+    test_security,
+    test_session_grid,
+    test_training_record,
+    test_translations,
+)

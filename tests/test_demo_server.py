@@ -1,0 +1,148 @@
+"""`make demo` end to end: the demo server, a JSON-RPC login and a dossier PDF download.
+
+Runs scripts/demo.sh itself on its own database and port, so the test follows the
+path a newcomer takes; the database is dropped afterwards.
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unicodedata
+
+import pytest
+import requests
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = int(os.environ.get("DEMO_TEST_HTTP_PORT") or free_port())
+BASE_URL = f"http://127.0.0.1:{PORT}"
+REPORT = "safety_training_dossier.report_safety_dossier"
+START_TIMEOUT_SECONDS = 600
+
+
+def database_environment(repo_dir):
+    """Return os.environ with the PG* variables of the server the bootstrap chose."""
+    env = dict(os.environ)
+    values = {}
+    for line in (repo_dir / ".local" / "db.env").read_text().splitlines():
+        key, _, value = line.partition("=")
+        values[key] = value.strip("'\"")
+    env.update(PGHOST=values.get("DB_HOST", ""), PGPORT=values.get("DB_PORT", ""),
+               PGUSER=values.get("DB_USER", ""), PGPASSWORD=values.get("DB_PASSWORD", ""))
+    return env
+
+
+@pytest.fixture(scope="module")
+def demo_server(repo_dir):
+    database = f"safety_e2e_{os.getpid()}"
+    env = database_environment(repo_dir)
+    env.update(DEMO_DB=database, ODOO_HTTP_PORT=str(PORT), ODOO_GEVENT_PORT=str(free_port()))
+    log = tempfile.TemporaryFile()
+    server = subprocess.Popen(["bash", str(repo_dir / "scripts" / "demo.sh")], env=env, stdout=log,
+                              stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while True:
+            if server.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"demo.sh exited with {server.returncode}:\n{log.read().decode()[-4000:]}")
+            try:
+                if requests.get(f"{BASE_URL}/web/login", timeout=5).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the demo server did not answer on {BASE_URL} within {START_TIMEOUT_SECONDS} s")
+            time.sleep(2)
+        yield database
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+        subprocess.run(["dropdb", "--if-exists", database], env=database_environment(repo_dir), check=False)
+        (repo_dir / ".local" / f"demo-{database}.sha1").unlink(missing_ok=True)
+        log.close()
+
+
+def json_rpc(session, path, params):
+    response = session.post(f"{BASE_URL}{path}", json={"jsonrpc": "2.0", "method": "call", "id": 1, "params": params},
+                            timeout=60)
+    response.raise_for_status()
+    body = response.json()
+    assert "error" not in body, body.get("error")
+    return body["result"]
+
+
+def login(database, user, password):
+    session = requests.Session()
+    result = json_rpc(session, "/web/session/authenticate", {"db": database, "login": user, "password": password})
+    assert result["uid"]
+    return session
+
+
+def search_dossiers(session, domain):
+    return json_rpc(session, "/web/dataset/call_kw", {
+        "model": "safety.dossier", "method": "search_read", "args": [domain],
+        "kwargs": {"fields": ["name", "employee_number"]},
+    })
+
+
+def pdf_text(content):
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf_file:
+        pdf_file.write(content)
+        pdf_file.flush()
+        text = subprocess.run(["pdftotext", "-layout", pdf_file.name, "-"], capture_output=True, text=True,
+                              check=True).stdout
+    # Noto CJK maps some ideographs to Kangxi radicals (日 as U+2F47) in the PDF; NFKC folds them back.
+    return unicodedata.normalize("NFKC", text)
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils (scripts/system_packages.sh)")
+def test_officer_downloads_dossier_pdf(demo_server):
+    session = login(demo_server, "officer", "officer")
+    dossiers = search_dossiers(session, [("employee_number", "=", "W2002")])
+    assert [dossier["name"] for dossier in dossiers] == ["赵磊"]
+    response = session.get(f"{BASE_URL}/report/pdf/{REPORT}/{dossiers[0]['id']}", timeout=120)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "安全培训档案" in text
+    assert "赵磊" in text
+    assert "W2002" in text
+    assert "焊接安全实操" in text
+    assert "不合格" in text
+    assert re.search(r"\b1\s*/\s*1\b", text)  # pdftotext may drop the spaces of "1 / 1"
+
+
+def test_officer_sees_whole_demo_plant(demo_server):
+    session = login(demo_server, "officer", "officer")
+    dossiers = search_dossiers(session, [])
+    assert len(dossiers) >= 15
+
+
+def test_employee_sees_only_own_dossier(demo_server):
+    session = login(demo_server, "employee", "employee")
+    dossiers = search_dossiers(session, [])
+    assert [dossier["employee_number"] for dossier in dossiers] == ["W2005"]
+    officer = login(demo_server, "officer", "officer")
+    other_id = search_dossiers(officer, [("employee_number", "=", "W2002")])[0]["id"]
+    response = session.get(f"{BASE_URL}/report/pdf/{REPORT}/{other_id}", timeout=120)
+    assert response.status_code != 200 or not response.content.startswith(b"%PDF")
+
+
+def test_wrong_password_is_refused(demo_server):
+    response = requests.post(f"{BASE_URL}/web/session/authenticate", json={
+        "jsonrpc": "2.0", "method": "call", "id": 1,
+        "params": {"db": demo_server, "login": "officer", "password": "wrong"}}, timeout=60)
+    assert "error" in response.json()
