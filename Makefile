@@ -2,6 +2,7 @@
 #   make demo   create or upgrade the demo database and serve it on 127.0.0.1:8069
 #   make test   run every test on a throwaway database
 #   make stop   stop the private PostgreSQL cluster the scripts started
+#   make clean  remove the virtualenv, the local state and the private cluster's data
 SHELL := /bin/bash
 
 .PHONY: bootstrap demo test stop pot lint clean
@@ -27,5 +28,6 @@ lint: bootstrap
 	@.venv/bin/pylint --load-plugins=pylint_odoo --disable=all --enable=odoolint --valid-odoo-versions=19.0 \
 		safety_training_dossier
 
-clean: stop
+clean:
+	@bash scripts/postgres.sh remove
 	rm -rf .venv .local

@@ -14,6 +14,8 @@
         "data/ir_sequence_data.xml",
         "data/safety_training_type_data.xml",
         "data/safety_special_operation_data.xml",
+        "data/safety_requirement_data.xml",
+        "data/ir_cron_data.xml",
         "reports/dossier_report.xml",
         "wizards/safety_training_record_reset_views.xml",
         "views/safety_dossier_views.xml",
@@ -24,6 +26,7 @@
         "views/safety_special_operation_views.xml",
         "views/safety_certificate_views.xml",
         "views/hr_employee_views.xml",
+        "views/safety_requirement_views.xml",
         "views/safety_menus.xml",
     ],
     "demo": [

@@ -8,6 +8,11 @@ port=${ODOO_HTTP_PORT:-8069}
 source "$LOCAL_DIR/db.env"
 export PGHOST="$DB_HOST" PGPORT="$DB_PORT" PGUSER="$DB_USER" PGPASSWORD="$DB_PASSWORD"
 
+# Check the port first: a busy port must not cost a database creation or upgrade.
+if "$VENV_DIR/bin/python" -c "import socket, sys; s = socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $port)) != 0)"; then
+  die "port $port on 127.0.0.1 is already in use; stop what runs there or set ODOO_HTTP_PORT"
+fi
+
 addon_hash() { find "$REPO_DIR/$ADDON" -type f -not -name '*.pyc' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40; }
 stamp="$LOCAL_DIR/demo-$db.sha1"
 
@@ -22,9 +27,6 @@ elif [ "$(cat "$stamp" 2>/dev/null)" != "$(addon_hash)" ]; then
   addon_hash > "$stamp"
 fi
 
-if "$VENV_DIR/bin/python" -c "import socket, sys; s = socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $port)) != 0)"; then
-  die "port $port on 127.0.0.1 is already in use; stop what runs there or set ODOO_HTTP_PORT"
-fi
 
 cat >&2 <<MSG
 

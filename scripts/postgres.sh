@@ -3,6 +3,7 @@
 # answers, otherwise a private cluster that this script owns.
 #   postgres.sh start   make a server available; write .local/db.env for Odoo
 #   postgres.sh stop    stop the private cluster if this script started it
+#   postgres.sh remove  stop it and delete its data folder
 source "$(dirname "$0")/lib.sh"
 
 pg_dir=$(private_pg_dir)
@@ -80,7 +81,14 @@ case "${1:-start}" in
     fi
     rm -f "$data_dir/.started-by-safety-training-dossier"
     ;;
+  remove)
+    bash "$0" stop
+    if [ -d "$pg_dir" ]; then
+      info "removing the private PostgreSQL cluster in $pg_dir"
+      rm -rf "$pg_dir"
+    fi
+    ;;
   *)
-    die "usage: postgres.sh start|stop"
+    die "usage: postgres.sh start|stop|remove"
     ;;
 esac

@@ -25,11 +25,14 @@ trap cleanup EXIT
 http_port=${ODOO_TEST_HTTP_PORT:-$("$VENV_DIR/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 
 info "Odoo tests ($tags) on throwaway database $db; log: $log"
-EXTRA_ADDONS_PATH="$REPO_DIR/tests/addons" bash "$REPO_DIR/scripts/odoo.sh" -d "$db" -i "$modules" \
+extra_addons=""
+[ -d "$REPO_DIR/tests/addons" ] && extra_addons="$REPO_DIR/tests/addons"
+EXTRA_ADDONS_PATH="$extra_addons" bash "$REPO_DIR/scripts/odoo.sh" -d "$db" -i "$modules" \
   --test-tags "$tags" --stop-after-init --log-level=test --http-port="$http_port" --gevent-port="$((http_port + 1))" \
   > "$log" 2>&1
 odoo_rc=$?
-grep -E "(ERROR|CRITICAL|FAIL:|odoo.tests.result)" "$log" | tail -n 40 >&2
+# Lines starting with "<string>" are docutils warnings about Odoo's own module descriptions.
+grep -E "(ERROR|CRITICAL|FAIL:|odoo.tests.result)" "$log" | grep -v '^<string>' | tail -n 40 >&2
 summary=$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$log" | tail -n 1)
 if [ -n "$summary" ]; then
   read -r odoo_failed odoo_errors odoo_total < <(sed -E 's/([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests/\1 \2 \3/' <<<"$summary")

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .hr_version import NEW_VERSION
+
 # Employee fields whose change must be copied onto the dossier.
 DOSSIER_EMPLOYEE_FIELDS = {"name", "active", "user_id", "company_id", "employee_number",
                            "department_id", "job_id", "employee_type", "departure_date"}
@@ -44,6 +46,10 @@ class HrEmployee(models.Model):
         if DOSSIER_EMPLOYEE_FIELDS & vals.keys():
             self._sync_safety_dossiers()
         return result
+
+    def create_version(self, values):
+        # Marks the copy-then-write of HR's "new version" so that a transfer takes the version's date.
+        return super(HrEmployee, self.with_context(safety_new_version=NEW_VERSION)).create_version(values)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_safety_records(self):

@@ -79,6 +79,7 @@ class SafetyCertificate(models.Model):
             next_review = base + relativedelta(years=certificate.review_interval_years)
             certificate.next_review_date = min(next_review, certificate.valid_until or next_review)
 
+    @api.depends("revoked", "valid_until", "next_review_date")
     def _compute_status(self):
         today = self.env.company._safety_local_today()
         due_limit = today + relativedelta(days=REVIEW_DUE_DAYS)

@@ -1,6 +1,8 @@
 import logging
 
-from odoo import api, fields, models
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models, modules
 from odoo.fields import Domain
 from odoo.tools import split_every
 
@@ -23,6 +25,20 @@ SAFETY_ROLES = [
     ("special_operator", "Special Operator"),
     ("staff", "Staff Member"),
 ]
+
+COMPLIANCE_STATES = [
+    ("overdue", "Overdue"),
+    ("due_soon", "Due Soon"),
+    ("missing", "Missing"),
+    ("compliant", "Compliant"),
+]
+# Worst first: a dossier takes the worst state of its open requirement statuses.
+STATUS_SEVERITY = ["overdue", "due_soon", "missing"]
+# Roles whose appointment opens the initial safety qualification training.
+APPOINTED_ROLES = ("principal", "safety_manager")
+CREDITED_ATTENDANCE = ("present", "late")
+# Dossiers per batch of the nightly compliance pass.
+COMPLIANCE_BATCH_SIZE = 500
 
 CERTIFICATE_STATES = [
     ("none", "No Certificate"),
@@ -76,6 +92,18 @@ class SafetyDossier(models.Model):
         CERTIFICATE_STATES, compute="_compute_certificate_state", search="_search_certificate_state",
         help="Worst state among the person's active special operation certificates.")
     color = fields.Integer(compute="_compute_certificate_state")
+
+    requirement_status_ids = fields.One2many("safety.requirement.status", "dossier_id", string="Requirements")
+    event_ids = fields.One2many("safety.dossier.event", "dossier_id", string="Events")
+    compliance_state = fields.Selection(
+        COMPLIANCE_STATES, readonly=True, index=True, default="compliant",
+        help="Worst state of the person's requirements, written by the compliance engine.")
+    next_due_date = fields.Date(readonly=True, index=True, help="Earliest due date of a requirement not yet met.")
+    compliance_computed_on = fields.Date(
+        readonly=True, index=True,
+        help="Local date of the last compliance computation; the nightly pass resumes from it.")
+    last_departure_date = fields.Date(
+        readonly=True, help="Last departure date HR recorded; kept when HR clears it on the person's return.")
 
     _employee_uniq = models.Constraint(
         "unique (employee_id)", "An employee has exactly one safety training dossier.")
@@ -162,8 +190,10 @@ class SafetyDossier(models.Model):
         for level in ("company_level", "workshop_level", "team_level"):
             level_records = records.filtered(
                 lambda record, level=level: record.training_type_id.induction_level == level)
-            passed = level_records.filtered(lambda record: record.result == "passed")
-            induction.append({"level": levels[level], "record": (passed or level_records)[-1:]})
+            # Every record of the level is printed (a transfer or a return repeats a level).
+            induction.extend({"level": levels[level], "record": record} for record in level_records)
+            if not level_records:
+                induction.append({"level": levels[level], "record": level_records})
         attendance_labels = dict(
             self.env["safety.training.record"]._fields["attendance"]._description_selection(self.env))
         anomalies = []
@@ -183,6 +213,164 @@ class SafetyDossier(models.Model):
             "anomalies": anomalies,
             "print_date": self.company_id._safety_local_today(),
         }
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"safety_role", "role_appointment_date"} & vals.keys():
+            self._record_appointments()
+        if "return_date" in vals:
+            self._record_returns()
+        return result
+
+    # Compliance engine ----------------------------------------------------
+
+    def _record_appointments(self):
+        events = [
+            {"dossier_id": dossier.id, "kind": "appointment", "date": dossier.role_appointment_date,
+             "safety_role": dossier.safety_role}
+            for dossier in self
+            if dossier.safety_role in APPOINTED_ROLES and dossier.role_appointment_date
+        ]
+        if events:
+            self.env["safety.dossier.event"]._record(events)
+
+    def _record_returns(self):
+        """Open return-to-work retraining when the absence since the last departure is long enough."""
+        events = []
+        for dossier in self.filtered(lambda dossier: dossier.return_date and dossier.last_departure_date):
+            months = dossier.company_id.safety_return_months
+            if dossier.return_date >= dossier.last_departure_date + relativedelta(months=months):
+                events.append({"dossier_id": dossier.id, "kind": "return_to_work", "date": dossier.return_date,
+                               "scope": "workshop"})
+        if events:
+            self.env["safety.dossier.event"]._record(events)
+
+    def _recompute_compliance(self):
+        """Write the requirement statuses and the compliance state of these dossiers.
+
+        Queries are per batch, not per person: events, records and statuses are read
+        once for all the dossiers, and the writes are flushed together.
+        """
+        # sudo: the engine writes statuses for everyone, whoever changed the data.
+        dossiers = self.sudo().with_context(active_test=False).exists()
+        if not dossiers:
+            return
+        Status = self.env["safety.requirement.status"].sudo().with_context(active_test=False)
+        context = {
+            "requirements": self.env["safety.requirement"].sudo().search([]),
+            "events": self.env["safety.dossier.event"].sudo().search(
+                [("dossier_id", "in", dossiers.ids)], order="date, id").grouped("dossier_id"),
+            "records": self.env["safety.training.record"].sudo().search([
+                ("dossier_id", "in", dossiers.ids), ("state", "=", "confirmed"),
+                ("attendance", "in", CREDITED_ATTENDANCE), ("result", "=", "passed"),
+            ], order="date, id").grouped("dossier_id"),
+            "existing": {
+                (status.dossier_id.id, status.requirement_id.id, status.period_start): status
+                for status in Status.search([("dossier_id", "in", dossiers.ids)])
+            },
+            "todays": {},
+            "to_create": [],
+            "kept": set(),
+        }
+        for dossier in dossiers:
+            dossier._compute_requirement_statuses(context)
+        existing = context["existing"].values()
+        stale = Status.browse([status.id for status in existing if status.id not in context["kept"]])
+        # A met or exempt status is history: it stays even when its rule no longer applies.
+        stale.filtered(lambda status: status.state not in ("met", "exempt")).unlink()
+        Status.create(context["to_create"])
+        self.env.flush_all()
+
+    def _compute_requirement_statuses(self, context):
+        """Update one dossier's statuses and compliance state from the batch data in ``context``."""
+        self.ensure_one()
+        company = self.company_id
+        today = context["todays"].setdefault(company, company._safety_local_today())
+        open_states = []
+        next_due = False
+        if self.active:
+            events = context["events"].get(self, self.env["safety.dossier.event"])
+            person_records = context["records"].get(self, self.env["safety.training.record"])
+            for rule in context["requirements"]:
+                if not rule._applies_to(self):
+                    continue
+                rule_records = person_records.filtered(rule._is_satisfied_by)
+                for period in rule._periods(self, events, rule_records, today):
+                    state, due = self._write_period_status(context, rule, rule_records, period, today)
+                    if state not in ("met", "exempt"):
+                        open_states.append(state)
+                        next_due = min(next_due, due) if next_due else due
+        compliance = next((state for state in STATUS_SEVERITY if state in open_states), "compliant")
+        values = {"compliance_state": compliance, "next_due_date": next_due, "compliance_computed_on": today}
+        if any(self[name] != value for name, value in values.items()):
+            self.write(values)
+
+    def _write_period_status(self, context, rule, rule_records, period, today):
+        """Update or queue the status of one rule period; return its state and due date."""
+        start, due, window_start, window_end = period
+        window_records = rule_records.filtered(
+            lambda record: record.date >= window_start and (not window_end or record.date <= window_end))
+        hours = sum(window_records.mapped("hours"))
+        done = bool(window_records) and hours >= rule.hours_required
+        if rule.recurrence == "months" and today > due:
+            done = False
+        status = context["existing"].get((self.id, rule.id, start))
+        due_soon_limit = today + relativedelta(days=self.company_id.safety_due_soon_days)
+        if status and status.state == "exempt":
+            state = "exempt"
+        elif done:
+            state = "met"
+        elif today > due:
+            state = "overdue"
+        elif due <= due_soon_limit:
+            state = "due_soon"
+        else:
+            state = "missing"
+        values = {
+            "dossier_id": self.id, "requirement_id": rule.id, "period_start": start, "due_date": due,
+            "hours_done": hours, "hours_required": rule.hours_required, "state": state,
+            "company_id": self.company_id.id, "department_id": self.department_id.id, "job_id": self.job_id.id,
+            "window_start": window_start, "window_end": window_end,
+        }
+        if status:
+            context["kept"].add(status.id)
+            changed = {
+                name: value for name, value in values.items()
+                if status._fields[name].convert_to_write(status[name], status) != value
+            }
+            if changed:
+                status.write(changed)
+        else:
+            context["to_create"].append(values)
+        return state, due
+
+    @api.model
+    def _cron_recompute_compliance(self):
+        """Recompute every dossier once per local day, in committed batches.
+
+        A run that stops midway resumes with the dossiers not yet computed today.
+        """
+        Dossier = self.sudo()
+        today = self.env.company._safety_local_today()
+        dossiers = Dossier.search(
+            ["|", ("compliance_computed_on", "=", False), ("compliance_computed_on", "<", today)],
+            order="compliance_computed_on asc nulls first, id")
+        _logger.info("Compliance pass: %s dossiers to compute", len(dossiers))
+        if not modules.module.current_test:
+            self.env["ir.cron"]._commit_progress(remaining=len(dossiers))
+        for batch in split_every(COMPLIANCE_BATCH_SIZE, dossiers.ids, Dossier.browse):
+            batch._recompute_compliance()
+            # Commit each batch so that a stopped run keeps its progress; tests run in one transaction.
+            if not modules.module.current_test and not self.env["ir.cron"]._commit_progress(len(batch)):
+                break
+        _logger.info("Compliance pass done")
+
+    def _is_authorised_for(self, operation):
+        """Return True when the person holds a certificate for ``operation`` that is neither expired,
+        invalid nor overdue for review."""
+        self.ensure_one()
+        certificates = self.sudo().certificate_ids.filtered(lambda certificate: certificate.operation_id == operation)
+        return any(certificate.status in ("valid", "review_due") for certificate in certificates)
 
     # HR synchronisation ---------------------------------------------------
 
@@ -231,6 +419,10 @@ class SafetyDossier(models.Model):
         dossiers = self.sudo().with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(vals_list)
         if dossiers:
             _logger.info("Created %s safety training dossiers", len(dossiers))
+            self.env["safety.dossier.event"]._record([
+                {"dossier_id": dossier.id, "kind": "hire", "date": dossier.onboarding_date}
+                for dossier in dossiers if dossier.onboarding_date
+            ])
         return dossiers
 
     @api.model
@@ -248,11 +440,19 @@ class SafetyDossier(models.Model):
         """Write the HR copies on the dossiers of ``employees`` where they changed."""
         # sudo: the HR change is made by an HR user, who may lack safety rights.
         dossiers = self.sudo().with_context(active_test=False).search([("employee_id", "in", employees.ids)])
+        changed_dossiers = self.browse()
         for dossier in dossiers:
             vals = self._values_from_employee(dossier.employee_id.with_context(active_test=False))
             changed = {
                 name: value for name, value in vals.items()
                 if dossier._fields[name].convert_to_write(dossier[name], dossier) != value
             }
+            if changed.get("departure_date"):
+                changed["last_departure_date"] = changed["departure_date"]
+            if changed.get("active") and not dossier.active and dossier.last_departure_date:
+                # HR clears the departure date when the person comes back: that day is the return.
+                changed["return_date"] = dossier.company_id._safety_local_today()
             if changed:
                 dossier.write(changed)
+                changed_dossiers |= dossier
+        changed_dossiers._recompute_compliance()

@@ -128,11 +128,14 @@ class SafetyTrainingRecord(models.Model):
     @api.constrains("theory_score", "practical_score")
     def _check_scores(self):
         for record in self:
-            for score in (record.theory_score, record.practical_score):
-                if not 0 <= score <= 100:
-                    raise ValidationError(self.env._(
-                        "%(person)s: a score must be between 0 and 100, not %(score)s.",
-                        person=record.dossier_id.name, score=score))
+            if not 0 <= record.theory_score <= 100:
+                raise ValidationError(self.env._(
+                    "%(person)s: the theory score must be between 0 and 100, not %(score)s.",
+                    person=record.dossier_id.name, score=record.theory_score))
+            if not 0 <= record.practical_score <= 100:
+                raise ValidationError(self.env._(
+                    "%(person)s: the practical score must be between 0 and 100, not %(score)s.",
+                    person=record.dossier_id.name, score=record.practical_score))
 
     @api.constrains("dossier_id", "date", "hours")
     def _check_hours_per_day(self):
@@ -170,7 +173,8 @@ class SafetyTrainingRecord(models.Model):
         locked = self.filtered(lambda record: record.state == "confirmed")
         if locked:
             raise UserError(self.env._(
-                "Confirmed training records cannot be deleted: %(records)s.",
+                "Confirmed training records cannot be deleted: %(records)s. "
+                "A Safety administrator can reset a wrong record to draft, giving a reason, and correct it.",
                 records=", ".join(locked.mapped("display_name"))))
 
     def action_confirm(self):
@@ -182,6 +186,7 @@ class SafetyTrainingRecord(models.Model):
             "confirmed_by_id": self.env.user.id,
             "confirmed_date": fields.Datetime.now(),
         })
+        self.dossier_id._recompute_compliance()
 
     def action_open_reset_wizard(self):
         self.ensure_one()
@@ -206,6 +211,7 @@ class SafetyTrainingRecord(models.Model):
         for record in self:
             record.message_post(body=self.env._("Reset to draft by %(user)s. Reason: %(reason)s",
                                                 user=self.env.user.name, reason=reason))
+        self.dossier_id._recompute_compliance()
 
     def _attendance_label(self):
         return dict(self._fields["attendance"]._description_selection(self.env))[self.attendance]

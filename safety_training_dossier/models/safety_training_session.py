@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime
 
 from .safety_training_record import DEFER_DAY_CHECK
 
@@ -51,7 +52,8 @@ class SafetyTrainingSession(models.Model):
                 raise ValidationError(self.env._(
                     "Session %(session)s ends (%(end)s) before it starts (%(start)s). "
                     "Set an end at or after the start.",
-                    session=session.name, end=session.date_end, start=session.date_start))
+                    session=session.name, end=format_datetime(self.env, session.date_end),
+                    start=format_datetime(self.env, session.date_start)))
             if session.hours <= 0:
                 raise ValidationError(self.env._(
                     "Session %(session)s: training hours must be greater than 0, not %(hours)s.",

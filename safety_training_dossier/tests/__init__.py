@@ -1,5 +1,6 @@
 from . import (
     test_certificate,
+    test_compliance,
     test_dossier,
     test_report,
     test_security,

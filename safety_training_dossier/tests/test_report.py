@@ -34,7 +34,10 @@ class TestDossierReport(SafetyCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.course.name = "年度安全再培训"
+        cls.course.write({
+            "name": "年度安全再培训",
+            "training_type_id": cls.env.ref("safety_training_dossier.training_type_annual_retraining").id,
+        })
         for index in range(40):
             record = cls.create_record(date=f"2025-{index % 12 + 1:02d}-{index % 28 + 1:02d}",
                                        theory_score=70 + index % 30, result="passed", hours=1,

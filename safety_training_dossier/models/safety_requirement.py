@@ -1,0 +1,168 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .safety_dossier import EMPLOYEE_TYPES, SAFETY_ROLES
+from .safety_dossier_event import EVENT_KINDS
+
+RECURRENCES = [
+    ("once", "Once per Trigger"),
+    ("calendar_year", "Every Calendar Year"),
+    ("months", "Every N Months"),
+]
+TIER_SCOPES = [("all", "All Companies"), ("general", "General Tier Only"), ("high_risk", "High-Risk Tier Only")]
+
+
+class SafetyRequirement(models.Model):
+    """A legal or internal training rule: who must do what, when, and on which legal basis.
+
+    A change in the law is a new rule with its own valid from / valid to dates, so the
+    periods of the old rule keep the figures that applied then.
+    """
+
+    _name = "safety.requirement"
+    _description = "Safety Training Requirement"
+    _inherit = ["mail.thread"]
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    code = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one("res.company", help="Empty: the rule applies to every company.")
+    legal_basis = fields.Text(translate=True, tracking=True)
+    valid_from = fields.Date(tracking=True)
+    valid_to = fields.Date(tracking=True)
+
+    # Who
+    tier_scope = fields.Selection(TIER_SCOPES, required=True, default="all", tracking=True)
+    safety_role = fields.Selection(SAFETY_ROLES, tracking=True, help="Empty: every safety role.")
+    employee_type = fields.Selection(EMPLOYEE_TYPES, tracking=True, help="Empty: every employee type.")
+    job_ids = fields.Many2many("hr.job", string="Jobs", help="Empty: every job.")
+    job_risk_class = fields.Selection(
+        [("a", "A: High-Risk Post"), ("b", "B: Regular Post"), ("c", "C: Auxiliary Post")],
+        help="Empty: every risk class.")
+    department_ids = fields.Many2many(
+        "hr.department", string="Departments", help="Empty: every department. Sub-departments are included.")
+
+    # What
+    training_type_ids = fields.Many2many("safety.training.type", string="Training Types")
+    course_ids = fields.Many2many("safety.training.course", string="Courses")
+    hours_required = fields.Float(
+        string="Hours Required", tracking=True,
+        help="0 means one passed record of a matching type or course is enough.")
+
+    # When
+    trigger = fields.Selection(
+        EVENT_KINDS, tracking=True, help="Event that opens the requirement; empty for periodic requirements.")
+    transfer_scope = fields.Selection(
+        [("workshop", "Only When the Workshop Changes"), ("any", "Any Transfer or Return")], default="any",
+        help="For transfer and return triggers.")
+    recurrence = fields.Selection(RECURRENCES, required=True, default="once", tracking=True)
+    interval_months = fields.Integer(default=12)
+    deadline_days = fields.Integer(
+        tracking=True, help="Days after the triggering event by which the training is due; 0: before work starts.")
+    lookback_days = fields.Integer(
+        default=30, help="Training done this many days before the event still counts (pre-job training).")
+
+    @api.constrains("recurrence", "trigger", "interval_months", "deadline_days", "hours_required", "valid_from",
+                    "valid_to", "training_type_ids", "course_ids")
+    def _check_rule(self):
+        for rule in self:
+            if rule.recurrence == "once" and not rule.trigger:
+                raise ValidationError(self.env._(
+                    "Requirement %(rule)s happens once per trigger: choose the trigger that opens it.", rule=rule.name))
+            if rule.recurrence == "months" and rule.interval_months <= 0:
+                raise ValidationError(self.env._(
+                    "Requirement %(rule)s: the interval must be 1 month or more, not %(months)s.",
+                    rule=rule.name, months=rule.interval_months))
+            if rule.deadline_days < 0 or rule.hours_required < 0:
+                raise ValidationError(self.env._(
+                    "Requirement %(rule)s: the deadline and the hours cannot be negative.", rule=rule.name))
+            if rule.valid_from and rule.valid_to and rule.valid_to < rule.valid_from:
+                raise ValidationError(self.env._(
+                    "Requirement %(rule)s: valid to (%(valid_to)s) is before valid from (%(valid_from)s).",
+                    rule=rule.name, valid_to=rule.valid_to, valid_from=rule.valid_from))
+            if not rule.training_type_ids and not rule.course_ids:
+                raise ValidationError(self.env._(
+                    "Requirement %(rule)s: choose the training types or courses that satisfy it.", rule=rule.name))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        rules._schedule_full_recompute()
+        return rules
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._schedule_full_recompute()
+        return result
+
+    def _schedule_full_recompute(self):
+        """Have the nightly pass recompute every dossier now: a rule change can concern anyone."""
+        self.env["safety.dossier"].sudo().search([]).write({"compliance_computed_on": False})
+        cron = self.env.ref("safety_training_dossier.ir_cron_safety_compliance", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
+    def _applies_to(self, dossier):
+        """Return True when this rule concerns the person of ``dossier`` (the rule's "who")."""
+        self.ensure_one()
+        company = dossier.company_id
+        high_risk = bool(company.safety_high_risk_tier)
+        ancestors = {int(part) for part in (dossier.department_id.parent_path or "").split("/") if part}
+        return all((
+            not self.company_id or self.company_id == company,
+            self.tier_scope == "all" or (self.tier_scope == "high_risk") == high_risk,
+            not self.safety_role or dossier.safety_role == self.safety_role,
+            not self.employee_type or dossier.employee_type == self.employee_type,
+            not self.job_ids or dossier.job_id in self.job_ids,
+            not self.job_risk_class or dossier.job_id.safety_risk_class == self.job_risk_class,
+            not self.department_ids or bool(ancestors & set(self.department_ids.ids)),
+        ))
+
+    def _is_satisfied_by(self, record):
+        self.ensure_one()
+        return record.training_type_id in self.training_type_ids or record.course_id in self.course_ids
+
+    def _in_force_on(self, day):
+        return (not self.valid_from or self.valid_from <= day) and (not self.valid_to or day <= self.valid_to)
+
+    def _periods(self, dossier, events, records, today):
+        """Return the (period start, due date, window start, window end) tuples this rule opens for a person.
+
+        ``events`` and ``records`` are the person's events and satisfying records, oldest first.
+        Nothing opens before the company's cut-over date.
+        """
+        self.ensure_one()
+        cut_over = dossier.company_id.safety_cut_over_date
+        periods = []
+        if self.recurrence == "once":
+            for event in events:
+                if event.kind != self.trigger or (cut_over and event.date < cut_over):
+                    continue
+                if event.kind in ("transfer", "return_to_work") and self.transfer_scope == "workshop" \
+                        and event.scope != "workshop":
+                    continue
+                if event.kind == "appointment" and self.safety_role and event.safety_role != self.safety_role:
+                    continue
+                if not self._in_force_on(event.date):
+                    continue
+                due = event.date + relativedelta(days=self.deadline_days)
+                periods.append((event.date, due, event.date - relativedelta(days=self.lookback_days), None))
+        elif self.recurrence == "calendar_year":
+            start = today.replace(month=1, day=1)
+            end = today.replace(month=12, day=31)
+            if (not cut_over or cut_over <= end) and self._in_force_on(end):
+                periods.append((max(start, cut_over or start), end, start, end))
+        elif self.recurrence == "months":
+            # The last satisfying training (or the onboarding) starts the period; the next is due N months later.
+            base = max([record.date for record in records], default=None) or dossier.onboarding_date
+            if base:
+                if cut_over and base < cut_over:
+                    base = cut_over
+                due = base + relativedelta(months=self.interval_months)
+                if self._in_force_on(due):
+                    periods.append((base, due, base, None))
+        return periods

@@ -1,0 +1,52 @@
+from odoo import fields, models
+
+STATUS_STATES = [
+    ("overdue", "Overdue"),
+    ("due_soon", "Due Soon"),
+    ("missing", "Missing"),
+    ("met", "Met"),
+    ("exempt", "Exempt"),
+]
+
+
+class SafetyRequirementStatus(models.Model):
+    """One person's standing against one requirement for one period, written by the compliance engine."""
+
+    _name = "safety.requirement.status"
+    _description = "Safety Requirement Status"
+    _order = "due_date, id"
+
+    dossier_id = fields.Many2one("safety.dossier", string="Person", required=True, index=True, ondelete="cascade")
+    employee_number = fields.Char(related="dossier_id.employee_number")
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    department_id = fields.Many2one("hr.department", index=True)
+    job_id = fields.Many2one("hr.job")
+    requirement_id = fields.Many2one("safety.requirement", required=True, index=True, ondelete="cascade")
+    legal_basis = fields.Text(related="requirement_id.legal_basis")
+    period_start = fields.Date(required=True)
+    due_date = fields.Date(required=True, index=True)
+    hours_done = fields.Float(digits=(6, 1))
+    hours_required = fields.Float(digits=(6, 1))
+    state = fields.Selection(STATUS_STATES, required=True, index=True)
+    exempt_reason = fields.Char(help="Set by a safety officer; the engine keeps an exempt status exempt.")
+    window_start = fields.Date(help="Training from this date on counts for the period.")
+    window_end = fields.Date(help="Training up to this date counts; empty: no end.")
+    record_ids = fields.Many2many(
+        "safety.training.record", string="Satisfying Records", compute="_compute_record_ids")
+
+    _period_uniq = models.Constraint(
+        "unique (dossier_id, requirement_id, period_start)",
+        "A person has one status per requirement and period.")
+
+    def _compute_record_ids(self):
+        for status in self:
+            rule = status.requirement_id
+            status.record_ids = status.dossier_id.training_record_ids.filtered(
+                lambda record, status=status, rule=rule:
+                    record.state == "confirmed" and record.result == "passed" and rule._is_satisfied_by(record)
+                    and record.date >= status.window_start
+                    and (not status.window_end or record.date <= status.window_end))
+
+    def action_exempt(self, reason):
+        """Exempt these statuses with ``reason``; the engine leaves them exempt."""
+        self.write({"state": "exempt", "exempt_reason": reason})
