@@ -75,6 +75,16 @@ class HrEmployee(models.Model):
             "name": self.env._("Safety Dossier"),
         }
 
+    def _is_authorised_for(self, operation):
+        """Return True when the employee holds a current certificate for ``operation`` (a special operation item).
+
+        Other modules ask this before assigning someone to a special operation.
+        """
+        self.ensure_one()
+        # sudo: any module may ask; the answer reveals no certificate data.
+        dossier = self.sudo().safety_dossier_ids[:1]
+        return bool(dossier) and dossier._is_authorised_for(operation)
+
     def _sync_safety_dossiers(self):
         """Copy name, number, company, department, job and type onto each dossier."""
         self.env["safety.dossier"]._sync_from_employees(self)

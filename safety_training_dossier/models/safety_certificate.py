@@ -11,6 +11,10 @@ REVIEW_INTERVALS = (3, 6)
 # The dossier shows "review due" this many days ahead; the order lets holders
 # apply within 60 days before the due date.
 REVIEW_DUE_DAYS = 60
+# 令第30号: the 6-year review interval needs 10 continuous years on the operation without violation;
+# 6 months or more off the post requires a practical re-exam before returning.
+EXTENDED_INTERVAL_YEARS = 10
+OFF_POST_REEXAM_MONTHS = 6
 
 CERTIFICATE_STATUSES = [
     ("valid", "Valid"),
@@ -47,6 +51,15 @@ class SafetyCertificate(models.Model):
     review_ids = fields.One2many("safety.certificate.review", "certificate_id", string="Reviews")
     last_review_date = fields.Date(compute="_compute_review_dates", store=True)
     next_review_date = fields.Date(compute="_compute_review_dates", store=True, index=True)
+    continuous_since = fields.Date(
+        tracking=True, help="Start of the holder's continuous work on this operation; with 10 years and no "
+                            "violation the review interval may be 6 years.")
+    has_violation = fields.Boolean(
+        string="Violation Recorded", tracking=True,
+        help="A safety violation during the validity rules out the 6-year review interval.")
+    practical_reexam_required = fields.Boolean(
+        compute="_compute_practical_reexam_required",
+        help="Set when the holder has been off the post for 6 months or more: a practical re-exam comes first.")
     off_post_since = fields.Date(
         tracking=True,
         help="First day away from the special operation post; 6 months away requires a practical re-exam.")
@@ -78,6 +91,14 @@ class SafetyCertificate(models.Model):
                 continue
             next_review = base + relativedelta(years=certificate.review_interval_years)
             certificate.next_review_date = min(next_review, certificate.valid_until or next_review)
+
+    @api.depends("off_post_since")
+    def _compute_practical_reexam_required(self):
+        today = self.env.company._safety_local_today()
+        for certificate in self:
+            certificate.practical_reexam_required = bool(
+                certificate.off_post_since
+                and certificate.off_post_since + relativedelta(months=OFF_POST_REEXAM_MONTHS) <= today)
 
     @api.depends("revoked", "valid_until", "next_review_date")
     def _compute_status(self):
@@ -118,6 +139,18 @@ class SafetyCertificate(models.Model):
             "valid": current & not_overdue & ~due_soon,
         }
         return domains[status]
+
+    @api.constrains("review_interval_years", "continuous_since", "has_violation")
+    def _check_extended_interval(self):
+        today = self.env.company._safety_local_today()
+        for certificate in self.filtered(lambda certificate: certificate.review_interval_years == 6):
+            ten_years = certificate.continuous_since and \
+                certificate.continuous_since + relativedelta(years=EXTENDED_INTERVAL_YEARS) <= today
+            if certificate.has_violation or not ten_years:
+                raise ValidationError(self.env._(
+                    "Certificate %(number)s: a 6-year review interval needs 10 continuous years on the operation "
+                    "(since %(since)s) and no violation. Set the continuous-work date, or keep 3 years.",
+                    number=certificate.number, since=certificate.continuous_since or "-"))
 
     @api.constrains("issue_date", "valid_until", "review_interval_years")
     def _check_dates(self):

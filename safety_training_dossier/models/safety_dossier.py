@@ -92,6 +92,10 @@ class SafetyDossier(models.Model):
         CERTIFICATE_STATES, compute="_compute_certificate_state", search="_search_certificate_state",
         help="Worst state among the person's active special operation certificates.")
     color = fields.Integer(compute="_compute_certificate_state")
+    not_authorised = fields.Boolean(
+        string="Not Authorised", compute="_compute_certificate_state", search="_search_not_authorised",
+        help="Set when a certificate of the person is expired, invalid or overdue for review: the person "
+             "must not do that operation.")
 
     requirement_status_ids = fields.One2many("safety.requirement.status", "dossier_id", string="Requirements")
     event_ids = fields.One2many("safety.dossier.event", "dossier_id", string="Events")
@@ -141,6 +145,8 @@ class SafetyDossier(models.Model):
             state = next((s for s in CERTIFICATE_STATE_SEVERITY if s in certificate_states), "none")
             dossier.certificate_state = state
             dossier.color = kanban_colors[state]
+            dossier.not_authorised = bool(certificate_states & {"expired", "review_overdue"}) or any(
+                certificate.status == "invalid" for certificate in certificates_by_dossier.get(dossier, []))
 
     def _search_certificate_state(self, operator, value):
         if operator not in ("in", "not in"):
@@ -161,6 +167,14 @@ class SafetyDossier(models.Model):
         if "none" in wanted:
             domains.append(Domain("certificate_ids", "not any", Domain("status", "!=", "invalid")))
         return Domain.OR(domains) if domains else Domain.FALSE
+
+    def _search_not_authorised(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        Certificate = self.env["safety.certificate"]
+        unauthorised = Domain("certificate_ids", "any", Domain.OR(
+            Certificate._status_domain(status) for status in ("expired", "review_overdue", "invalid")))
+        return unauthorised if True in value else ~unauthorised
 
     def action_open_training_records(self):
         self.ensure_one()

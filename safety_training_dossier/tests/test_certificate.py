@@ -28,11 +28,47 @@ class TestCertificate(SafetyCase):
         })
 
     def test_validity_and_review_defaults(self):
-        certificate = self.create_certificate(date(2024, 3, 5))
+        certificate = self.create_certificate(date(2024, 3, 5), continuous_since=date(2010, 1, 1))
         self.assertEqual(certificate.valid_until, date(2030, 3, 5))
         self.assertEqual(certificate.next_review_date, date(2027, 3, 5))
         certificate.review_interval_years = 6
         self.assertEqual(certificate.next_review_date, date(2030, 3, 5))
+
+    @freeze_time(NOW_UTC)
+    def test_six_year_interval_needs_ten_years_without_violation(self):
+        # Local today is 2026-07-01: continuous since 2016-07-01 is exactly 10 years.
+        certificate = self.create_certificate(date(2024, 1, 1), continuous_since=date(2016, 7, 1),
+                                              review_interval_years=6)
+        self.assertEqual(certificate.next_review_date, date(2030, 1, 1))
+        with self.assertRaisesRegex(ValidationError, "10 continuous years"):
+            self.create_certificate(date(2024, 1, 2), continuous_since=date(2016, 7, 2), review_interval_years=6)
+        with self.assertRaisesRegex(ValidationError, "no violation"):
+            certificate.has_violation = True
+        with self.assertRaisesRegex(ValidationError, "10 continuous years"):
+            self.create_certificate(date(2024, 1, 3), review_interval_years=6)
+
+    @freeze_time(NOW_UTC)
+    def test_off_post_six_months_requires_reexam(self):
+        cases = [(date(2026, 1, 1), True), (date(2026, 1, 2), False)]  # 6 months before local 2026-07-01
+        for off_post_since, expected in cases:
+            with self.subTest(off_post_since=off_post_since):
+                certificate = self.create_certificate(date(2025, 1, 1), number=f"OFF{off_post_since}",
+                                                      off_post_since=off_post_since)
+                self.assertEqual(certificate.practical_reexam_required, expected)
+
+    @freeze_time(NOW_UTC)
+    def test_not_authorised_flag(self):
+        operation = self.operation
+        self.create_certificate(date(2026, 1, 1), number="OK")
+        self.assertFalse(self.dossier.not_authorised)
+        self.assertTrue(self.employee._is_authorised_for(operation))
+        self.create_certificate(date(2023, 6, 1), dossier=self.other_dossier, number="LATE")
+        self.assertTrue(self.other_dossier.not_authorised)
+        self.assertFalse(self.other_employee._is_authorised_for(operation))
+        flagged = self.env["safety.dossier"].search([("not_authorised", "=", True)])
+        self.assertIn(self.other_dossier, flagged)
+        self.assertNotIn(self.dossier, flagged)
+        self.assertFalse(self.portal_employee._is_authorised_for(operation))
 
     def test_passed_review_moves_next_review(self):
         certificate = self.create_certificate(date(2020, 3, 5))
@@ -65,8 +101,8 @@ class TestCertificate(SafetyCase):
     @freeze_time(NOW_UTC)
     def test_expired_and_revoked(self):
         expired = self.create_certificate(date(2019, 1, 1), valid_until=LOCAL_TODAY - relativedelta(days=1))
-        last_day = self.create_certificate(date(2020, 7, 1), valid_until=LOCAL_TODAY,
-                                           review_interval_years=6, number="last-day")
+        last_day = self.create_certificate(date(2020, 7, 1), valid_until=LOCAL_TODAY, review_interval_years=6,
+                                           continuous_since=date(2010, 1, 1), number="last-day")
         revoked = self.create_certificate(date(2025, 1, 1), revoked=True, revoked_reason="违章作业")
         self.assertEqual(expired.status, "expired")
         self.assertEqual(last_day.status, "review_due")
