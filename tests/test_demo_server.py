@@ -146,3 +146,41 @@ def test_wrong_password_is_refused(demo_server):
         "jsonrpc": "2.0", "method": "call", "id": 1,
         "params": {"db": demo_server, "login": "officer", "password": "wrong"}}, timeout=60)
     assert "error" in response.json()
+
+
+def requirement_states(session, employee_number):
+    statuses = json_rpc(session, "/web/dataset/call_kw", {
+        "model": "safety.requirement.status", "method": "search_read",
+        "args": [[("dossier_id.employee_number", "=", employee_number)]],
+        "kwargs": {"fields": ["requirement_id", "state", "hours_done", "hours_required"]},
+    })
+    return {status["requirement_id"][1]: status["state"] for status in statuses}
+
+
+def test_due_list_matches_hand_computation(demo_server):
+    """The demo's due list, against the legal defaults (general tier) applied by hand.
+
+    The cut-over is 1 January of this year, so only this year's hires owe the induction,
+    and each induction level is due on the onboarding day.
+    """
+    session = login(demo_server, "officer", "officer")
+    # 吴静 starts in 7 days: company level done, workshop and team level due within 30 days.
+    wu_jing = requirement_states(session, "W2005")
+    assert wu_jing["Company-Level Safety Induction (General Tier)"] == "met"
+    assert wu_jing["Workshop-Level Safety Induction (General Tier)"] == "due_soon"
+    assert wu_jing["Team-Level Safety Induction (General Tier)"] == "due_soon"
+    # 胡军 started 30 days ago and missed the workshop-level session: both levels overdue.
+    hu_jun = requirement_states(session, "W2006")
+    assert hu_jun["Workshop-Level Safety Induction (General Tier)"] == "overdue"
+    assert hu_jun["Team-Level Safety Induction (General Tier)"] == "overdue"
+    # 周涛 did company and workshop level; team level is overdue.
+    zhou_tao = requirement_states(session, "W2004")
+    assert zhou_tao["Workshop-Level Safety Induction (General Tier)"] == "met"
+    assert zhou_tao["Team-Level Safety Induction (General Tier)"] == "overdue"
+    # 张伟 was hired years before the cut-over: no induction, only annual retraining.
+    assert set(requirement_states(session, "E1001")) == {"Annual Retraining of Special Operators (General Tier)"}
+    flagged = json_rpc(session, "/web/dataset/call_kw", {
+        "model": "safety.dossier", "method": "search_read", "args": [[("not_authorised", "=", True)]],
+        "kwargs": {"fields": ["employee_number"]}})
+    # 李娜's certificate review is overdue.
+    assert [dossier["employee_number"] for dossier in flagged] == ["E1003"]
