@@ -28,6 +28,7 @@
         "views/hr_employee_views.xml",
         "views/safety_requirement_views.xml",
         "views/safety_menus.xml",
+        "views/safety_four_new_change_views.xml",
     ],
     "demo": [
         "demo/safety_demo.xml",

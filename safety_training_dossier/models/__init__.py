@@ -9,6 +9,7 @@ from . import (
     safety_certificate_review,
     safety_dossier,
     safety_dossier_event,
+    safety_four_new_change,
     safety_requirement,
     safety_requirement_status,
     safety_special_operation,

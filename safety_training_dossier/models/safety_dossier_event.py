@@ -7,6 +7,7 @@ EVENT_KINDS = [
     ("transfer", "Transfer"),
     ("return_to_work", "Return After a Long Absence"),
     ("appointment", "Appointment to a Safety Role"),
+    ("four_new", "New Process/Technology/Material/Equipment"),
 ]
 TRANSFER_SCOPES = [("workshop", "Another Workshop"), ("team", "Another Team")]
 

@@ -2,6 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import SafetyCase
@@ -261,3 +262,24 @@ class TestCompliance(SafetyCase):
         self.assertEqual(Status.with_user(self.officer).search_count(
             [("dossier_id", "in", (self.dossier | self.other_dossier).ids)]),
             Status.search_count([("dossier_id", "in", (self.dossier | self.other_dossier).ids)]))
+
+    @freeze_time(NOON_UTC)
+    def test_four_new_change_opens_training(self):
+        _employee, in_workshop = self.hire("四新甲", "2020-01-01", department=self.team_b)
+        _employee, elsewhere = self.hire("四新乙", "2020-01-01", department=self.other_workshop)
+        change = self.env["safety.four.new.change"].with_user(self.officer).create({
+            "name": "Robotic welding cell", "kind": "equipment", "date": "2026-07-15",
+            "department_ids": [(6, 0, self.workshop.ids)]})
+        self.assertEqual(change.dossier_count, 1)
+        change.action_open_training()
+        status = self.statuses(in_workshop, "four_new")
+        self.assertEqual((status.due_date, status.state), (date(2026, 7, 15), "due_soon"))
+        self.assertFalse(self.statuses(elsewhere, "four_new"))
+        with self.assertRaisesRegex(UserError, "already open"):
+            change.action_open_training()
+
+    def test_four_new_change_without_people(self):
+        change = self.env["safety.four.new.change"].create(
+            {"name": "Solvent", "kind": "material", "date": "2026-07-15"})
+        with self.assertRaisesRegex(UserError, "affects nobody"):
+            change.action_open_training()
