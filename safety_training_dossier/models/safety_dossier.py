@@ -270,14 +270,16 @@ class SafetyDossier(models.Model):
         if not dossiers:
             return
         Status = self.env["safety.requirement.status"].sudo().with_context(active_test=False)
+        requirements = self.env["safety.requirement"].sudo().search([])
         context = {
-            "requirements": self.env["safety.requirement"].sudo().search([]),
+            "requirements": requirements,
             "events": self.env["safety.dossier.event"].sudo().search(
                 [("dossier_id", "in", dossiers.ids)], order="date, id").grouped("dossier_id"),
-            "records": self.env["safety.training.record"].sudo().search([
-                ("dossier_id", "in", dossiers.ids), ("state", "=", "confirmed"),
-                ("attendance", "in", CREDITED_ATTENDANCE), ("result", "=", "passed"),
-            ], order="date, id").grouped("dossier_id"),
+            "records": self._satisfying_record_rows(dossiers),
+            # Plain sets and dicts: the engine tests thousands of records against each rule.
+            "rule_sources": {
+                rule.id: (set(rule.training_type_ids.ids), set(rule.course_ids.ids)) for rule in requirements
+            },
             "existing": {
                 (status.dossier_id.id, status.requirement_id.id, status.period_start): status
                 for status in Status.search([("dossier_id", "in", dossiers.ids)])
@@ -295,6 +297,18 @@ class SafetyDossier(models.Model):
         Status.create(context["to_create"])
         self.env.flush_all()
 
+    @api.model
+    def _satisfying_record_rows(self, dossiers):
+        """Return the confirmed, passed and attended records of ``dossiers`` as dicts, by dossier id, oldest first."""
+        rows = self.env["safety.training.record"].sudo().search_read(
+            [("dossier_id", "in", dossiers.ids), ("state", "=", "confirmed"),
+             ("attendance", "in", CREDITED_ATTENDANCE), ("result", "=", "passed")],
+            ["dossier_id", "training_type_id", "course_id", "date", "hours"], order="date, id", load=None)
+        rows_by_dossier = {}
+        for row in rows:
+            rows_by_dossier.setdefault(row["dossier_id"], []).append(row)
+        return rows_by_dossier
+
     def _compute_requirement_statuses(self, context):
         """Update one dossier's statuses and compliance state from the batch data in ``context``."""
         self.ensure_one()
@@ -304,11 +318,15 @@ class SafetyDossier(models.Model):
         next_due = False
         if self.active:
             events = context["events"].get(self, self.env["safety.dossier.event"])
-            person_records = context["records"].get(self, self.env["safety.training.record"])
+            person_records = context["records"].get(self.id, [])
             for rule in context["requirements"]:
                 if not rule._applies_to(self):
                     continue
-                rule_records = person_records.filtered(rule._is_satisfied_by)
+                type_ids, course_ids = context["rule_sources"][rule.id]
+                rule_records = [
+                    row for row in person_records
+                    if row["training_type_id"] in type_ids or row["course_id"] in course_ids
+                ]
                 for period in rule._periods(self, events, rule_records, today):
                     state, due = self._write_period_status(context, rule, rule_records, period, today)
                     if state not in ("met", "exempt"):
@@ -322,9 +340,11 @@ class SafetyDossier(models.Model):
     def _write_period_status(self, context, rule, rule_records, period, today):
         """Update or queue the status of one rule period; return its state and due date."""
         start, due, window_start, window_end = period
-        window_records = rule_records.filtered(
-            lambda record: record.date >= window_start and (not window_end or record.date <= window_end))
-        hours = sum(window_records.mapped("hours"))
+        window_records = [
+            row for row in rule_records
+            if row["date"] >= window_start and (not window_end or row["date"] <= window_end)
+        ]
+        hours = sum(row["hours"] for row in window_records)
         done = bool(window_records) and hours >= rule.hours_required
         if rule.recurrence == "months" and today > due:
             done = False

@@ -132,7 +132,8 @@ class SafetyRequirement(models.Model):
     def _periods(self, dossier, events, records, today):
         """Return the (period start, due date, window start, window end) tuples this rule opens for a person.
 
-        ``events`` and ``records`` are the person's events and satisfying records, oldest first.
+        ``events`` are the person's events, ``records`` the rows (dicts with "date") of the
+        records that satisfy this rule, both oldest first.
         Nothing opens before the company's cut-over date.
         """
         self.ensure_one()
@@ -158,7 +159,7 @@ class SafetyRequirement(models.Model):
                 periods.append((max(start, cut_over or start), end, start, end))
         elif self.recurrence == "months":
             # The last satisfying training (or the onboarding) starts the period; the next is due N months later.
-            base = max([record.date for record in records], default=None) or dossier.onboarding_date
+            base = max([record["date"] for record in records], default=None) or dossier.onboarding_date
             if base:
                 if cut_over and base < cut_over:
                     base = cut_over

@@ -28,7 +28,7 @@ class TestDossier(SafetyCase):
         employees.safety_dossier_ids.unlink()
         Dossier = self.env["safety.dossier"]
         self.env.invalidate_all()
-        with self.assertQueryCount(22):
+        with self.assertQueryCount(24):
             created = Dossier._create_missing_dossiers()
         self.assertEqual(created.employee_id, employees)
         self.assertFalse(Dossier._create_missing_dossiers())
