@@ -380,7 +380,7 @@ class SafetyDossier(models.Model):
 
     @api.model
     def _cron_recompute_compliance(self):
-        """Recompute every dossier once per local day, in committed batches.
+        """Refresh the HR copies and recompute every dossier once per local day, in committed batches.
 
         A run that stops midway resumes with the dossiers not yet computed today.
         """
@@ -393,6 +393,8 @@ class SafetyDossier(models.Model):
         if not modules.module.current_test:
             self.env["ir.cron"]._commit_progress(remaining=len(dossiers))
         for batch in split_every(COMPLIANCE_BATCH_SIZE, dossiers.ids, Dossier.browse):
+            # A future-dated HR version becomes current without a write: copy it onto the dossier here.
+            self._sync_from_employees(batch.employee_id)
             batch._recompute_compliance()
             # Commit each batch so that a stopped run keeps its progress; tests run in one transaction.
             if not modules.module.current_test and not self.env["ir.cron"]._commit_progress(len(batch)):

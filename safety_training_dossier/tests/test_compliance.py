@@ -148,6 +148,11 @@ class TestCompliance(SafetyCase):
         self.assertEqual(self.statuses(dossier, "transfer_workshop").due_date, date(2026, 8, 1))
         # The dossier still shows the department in force today.
         self.assertEqual(dossier.department_id, self.team_a)
+        # On the version's date the nightly pass moves the dossier, with no write on the employee.
+        with freeze_time("2026-08-01 12:00:00"), self.enter_registry_test_mode():
+            self.env.ref("safety_training_dossier.ir_cron_safety_compliance").method_direct_trigger()
+        self.assertEqual(dossier.department_id, self.other_workshop)
+        self.assertEqual(dossier.event_ids.filtered(lambda event: event.kind == "transfer"), transfer)
 
     @freeze_time(NOON_UTC)
     def test_return_after_eleven_or_twelve_months(self):
