@@ -37,6 +37,9 @@ STATUS_SEVERITY = ["overdue", "due_soon", "missing"]
 # Roles whose appointment opens the initial safety qualification training.
 APPOINTED_ROLES = ("principal", "safety_manager")
 CREDITED_ATTENDANCE = ("present", "late")
+# Status fields the engine reads back to find what changed.
+STATUS_ENGINE_FIELDS = ("dossier_id", "requirement_id", "period_start", "due_date", "hours_done", "hours_required",
+                        "state", "company_id", "department_id", "job_id", "window_start", "window_end")
 # Dossiers per batch of the nightly compliance pass.
 COMPLIANCE_BATCH_SIZE = 500
 
@@ -280,9 +283,11 @@ class SafetyDossier(models.Model):
             "rule_sources": {
                 rule.id: (set(rule.training_type_ids.ids), set(rule.course_ids.ids)) for rule in requirements
             },
+            # Rows, not records: comparing plain values is what keeps a steady-state pass cheap.
             "existing": {
-                (status.dossier_id.id, status.requirement_id.id, status.period_start): status
-                for status in Status.search([("dossier_id", "in", dossiers.ids)])
+                (row["dossier_id"], row["requirement_id"], row["period_start"]): row
+                for row in Status.search_read(
+                    [("dossier_id", "in", dossiers.ids)], list(STATUS_ENGINE_FIELDS), load=None)
             },
             "todays": {},
             "to_create": [],
@@ -290,10 +295,11 @@ class SafetyDossier(models.Model):
         }
         for dossier in dossiers:
             dossier._compute_requirement_statuses(context)
-        existing = context["existing"].values()
-        stale = Status.browse([status.id for status in existing if status.id not in context["kept"]])
         # A met or exempt status is history: it stays even when its rule no longer applies.
-        stale.filtered(lambda status: status.state not in ("met", "exempt")).unlink()
+        Status.browse([
+            row["id"] for row in context["existing"].values()
+            if row["id"] not in context["kept"] and row["state"] not in ("met", "exempt")
+        ]).unlink()
         Status.create(context["to_create"])
         self.env.flush_all()
 
@@ -350,7 +356,7 @@ class SafetyDossier(models.Model):
             done = False
         status = context["existing"].get((self.id, rule.id, start))
         due_soon_limit = today + relativedelta(days=self.company_id.safety_due_soon_days)
-        if status and status.state == "exempt":
+        if status and status["state"] == "exempt":
             state = "exempt"
         elif done:
             state = "met"
@@ -364,16 +370,13 @@ class SafetyDossier(models.Model):
             "dossier_id": self.id, "requirement_id": rule.id, "period_start": start, "due_date": due,
             "hours_done": hours, "hours_required": rule.hours_required, "state": state,
             "company_id": self.company_id.id, "department_id": self.department_id.id, "job_id": self.job_id.id,
-            "window_start": window_start, "window_end": window_end,
+            "window_start": window_start, "window_end": window_end or False,
         }
         if status:
-            context["kept"].add(status.id)
-            changed = {
-                name: value for name, value in values.items()
-                if status._fields[name].convert_to_write(status[name], status) != value
-            }
+            context["kept"].add(status["id"])
+            changed = {name: value for name, value in values.items() if status[name] != value}
             if changed:
-                status.write(changed)
+                self.env["safety.requirement.status"].sudo().browse(status["id"]).write(changed)
         else:
             context["to_create"].append(values)
         return state, due
