@@ -36,7 +36,7 @@ def generate():
         {"name": f"Bench Team {index}", "safety_level": "team", "parent_id": workshop.id} for index in range(20)])
     jobs = env["hr.job"].create([{"name": f"Bench Job {index}"} for index in range(10)])
     types = env["safety.training.type"].search([])
-    courses = env["safety.training.course"].create([
+    env["safety.training.course"].create([
         {"name": f"Bench {training_type.code}", "training_type_id": training_type.id, "hours": 4,
          "assessment_mode": "none"} for training_type in types])
     quiet = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True))
