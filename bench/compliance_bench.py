@@ -12,9 +12,13 @@ side by side, in one run:
 Prints one JSON line with the timings, their ratio and the peak memory.
 """
 # ruff: noqa: F821  (``env`` is provided by odoo shell)
+import cProfile
+import io
 import json
 import os
+import pstats
 import resource
+import sys
 import time
 
 from odoo.tools import SQL, split_every
@@ -22,6 +26,8 @@ from odoo.tools import SQL, split_every
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "20000"))
 RECORDS = int(os.environ.get("BENCH_RECORDS", "300000"))
 BATCH = 500
+# BENCH_PROFILE=1 prints the 20 most expensive functions of the from-scratch pass on stderr.
+PROFILE = os.environ.get("BENCH_PROFILE") == "1"
 
 
 def peak_rss_mib():
@@ -126,10 +132,18 @@ env.cr.commit()
 env.invalidate_all()
 timings = {}
 for label in ("engine_from_scratch", "engine_steady"):
+    profiler = cProfile.Profile() if PROFILE and label == "engine_from_scratch" else None
     started = time.perf_counter()
+    if profiler:
+        profiler.enable()
     for batch in split_every(BATCH, dossier_ids, Dossier.browse):
         batch._recompute_compliance()
         env.invalidate_all()
+    if profiler:
+        profiler.disable()
+        report = io.StringIO()
+        pstats.Stats(profiler, stream=report).sort_stats("cumulative").print_stats(20)
+        print(report.getvalue(), file=sys.stderr)
     timings[label] = time.perf_counter() - started
     env.cr.commit()
 floor_seconds, floor_rows = measure_floor(today)

@@ -283,6 +283,7 @@ class SafetyDossier(models.Model):
             "rule_sources": {
                 rule.id: (set(rule.training_type_ids.ids), set(rule.course_ids.ids)) for rule in requirements
             },
+            "rule_criteria": {rule.id: rule._criteria() for rule in requirements},
             # Rows, not records: comparing plain values is what keeps a steady-state pass cheap.
             "existing": {
                 (row["dossier_id"], row["requirement_id"], row["period_start"]): row
@@ -302,6 +303,19 @@ class SafetyDossier(models.Model):
         ]).unlink()
         Status.create(context["to_create"])
         self.env.flush_all()
+
+    def _person_facts(self):
+        """Return what requirements select people by, as plain values."""
+        self.ensure_one()
+        return {
+            "company_id": self.company_id.id,
+            "high_risk": bool(self.company_id.safety_high_risk_tier),
+            "safety_role": self.safety_role,
+            "employee_type": self.employee_type,
+            "job_id": self.job_id.id,
+            "job_risk_class": self.job_id.safety_risk_class,
+            "department_path": {int(part) for part in (self.department_id.parent_path or "").split("/") if part},
+        }
 
     @api.model
     def _satisfying_record_rows(self, dossiers):
@@ -325,8 +339,10 @@ class SafetyDossier(models.Model):
         if self.active:
             events = context["events"].get(self, self.env["safety.dossier.event"])
             person_records = context["records"].get(self.id, [])
+            facts = self._person_facts()
+            Requirement = context["requirements"]
             for rule in context["requirements"]:
-                if not rule._applies_to(self):
+                if not Requirement._criteria_match(context["rule_criteria"][rule.id], facts):
                     continue
                 type_ids, course_ids = context["rule_sources"][rule.id]
                 rule_records = [

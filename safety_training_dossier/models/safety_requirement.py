@@ -109,17 +109,28 @@ class SafetyRequirement(models.Model):
     def _applies_to(self, dossier):
         """Return True when this rule concerns the person of ``dossier`` (the rule's "who")."""
         self.ensure_one()
-        company = dossier.company_id
-        high_risk = bool(company.safety_high_risk_tier)
-        ancestors = {int(part) for part in (dossier.department_id.parent_path or "").split("/") if part}
+        return self._criteria_match(self._criteria(), dossier._person_facts())
+
+    def _criteria(self):
+        """Return the rule's "who" as plain values, so the engine tests thousands of people cheaply."""
+        self.ensure_one()
+        return {
+            "company_id": self.company_id.id, "tier_scope": self.tier_scope, "safety_role": self.safety_role,
+            "employee_type": self.employee_type, "job_ids": set(self.job_ids.ids),
+            "job_risk_class": self.job_risk_class, "department_ids": set(self.department_ids.ids),
+        }
+
+    @api.model
+    def _criteria_match(self, criteria, facts):
+        """Return True when a person's ``facts`` (see safety.dossier._person_facts) meet ``criteria``."""
         return all((
-            not self.company_id or self.company_id == company,
-            self.tier_scope == "all" or (self.tier_scope == "high_risk") == high_risk,
-            not self.safety_role or dossier.safety_role == self.safety_role,
-            not self.employee_type or dossier.employee_type == self.employee_type,
-            not self.job_ids or dossier.job_id in self.job_ids,
-            not self.job_risk_class or dossier.job_id.safety_risk_class == self.job_risk_class,
-            not self.department_ids or bool(ancestors & set(self.department_ids.ids)),
+            not criteria["company_id"] or criteria["company_id"] == facts["company_id"],
+            criteria["tier_scope"] == "all" or (criteria["tier_scope"] == "high_risk") == facts["high_risk"],
+            not criteria["safety_role"] or criteria["safety_role"] == facts["safety_role"],
+            not criteria["employee_type"] or criteria["employee_type"] == facts["employee_type"],
+            not criteria["job_ids"] or facts["job_id"] in criteria["job_ids"],
+            not criteria["job_risk_class"] or criteria["job_risk_class"] == facts["job_risk_class"],
+            not criteria["department_ids"] or bool(criteria["department_ids"] & facts["department_path"]),
         ))
 
     def _is_satisfied_by(self, record):
