@@ -154,20 +154,20 @@ class SafetyDossier(models.Model):
     def _search_certificate_state(self, operator, value):
         if operator not in ("in", "not in"):
             return NotImplemented
-        wanted = set(value)
+        requested = set(value)
         if operator == "not in":
-            wanted = {state for state, _label in CERTIFICATE_STATES} - wanted
+            requested = {state for state, _label in CERTIFICATE_STATES} - requested
         Certificate = self.env["safety.certificate"]
         domains = []
         # A dossier is in a state when it has a certificate in that state and none in a worse one.
         for index, state in enumerate(CERTIFICATE_STATE_SEVERITY):
-            if state not in wanted:
+            if state not in requested:
                 continue
             domain = Domain("certificate_ids", "any", Certificate._status_domain(state))
             for worse in CERTIFICATE_STATE_SEVERITY[:index]:
                 domain &= Domain("certificate_ids", "not any", Certificate._status_domain(worse))
             domains.append(domain)
-        if "none" in wanted:
+        if "none" in requested:
             domains.append(Domain("certificate_ids", "not any", Domain("status", "!=", "invalid")))
         return Domain.OR(domains) if domains else Domain.FALSE
 

@@ -2,7 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import SafetyCase
@@ -288,3 +288,21 @@ class TestCompliance(SafetyCase):
             {"name": "Solvent", "kind": "material", "date": "2026-07-15"})
         with self.assertRaisesRegex(UserError, "affects nobody"):
             change.action_open_training()
+
+    @freeze_time(NOON_UTC)
+    def test_employee_cannot_change_compliance_data(self):
+        _employee, dossier = self.hire("权限", "2026-07-10")
+        status = dossier.requirement_status_ids[:1]
+        with self.assertRaises(AccessError):
+            status.with_user(self.employee_user).write({"state": "met"})
+        with self.assertRaises(AccessError):
+            dossier.event_ids.with_user(self.employee_user).read(["kind"])
+        with self.assertRaises(AccessError):
+            self.env["safety.four.new.change"].with_user(self.employee_user).create(
+                {"name": "Forklift", "kind": "equipment", "date": "2026-07-15"})
+        with self.assertRaises(AccessError):
+            self.env["safety.requirement"].with_user(self.employee_user).create({
+                "name": "Own rule", "code": "own", "recurrence": "calendar_year",
+                "training_type_ids": [(6, 0, self.type_annual.ids)]})
+        with self.assertRaises(AccessError):
+            self.env["safety.dossier.event"].with_user(self.portal_user).search([("dossier_id", "=", dossier.id)])
