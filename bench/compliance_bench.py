@@ -1,8 +1,8 @@
 """Benchmark of the compliance engine, run inside ``odoo shell`` by bench/run.sh.
 
-Generates PEOPLE employees (through the ORM, so that dossiers and hire events are made
-by the addon's own hooks) and RECORDS confirmed training records (through SQL, with a
-fixed seed, because the ORM would take most of the run to insert them), then measures
+Generates PEOPLE employees through the ORM, so that the addon's own hooks make their
+dossiers and hire events. Generates RECORDS confirmed training records through SQL with
+a fixed seed, because the ORM would take most of the run to insert them. Then measures
 side by side, in one run:
 
 - the engine: a full recompute of every dossier in batches, as the nightly pass does;

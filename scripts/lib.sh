@@ -26,7 +26,7 @@ odoo_src() {
   fi
 }
 
-# The folder that holds the private PostgreSQL cluster. As root, the cluster runs
+# The folder that contains the private PostgreSQL cluster. As root, the cluster runs
 # as an unprivileged user, so its files live where that user can reach them.
 private_pg_dir() {
   if [ "$(id -u)" = 0 ]; then

@@ -7,7 +7,7 @@ is_odoo_tree() { [ -f "$1/odoo-bin" ] && [ -d "$1/odoo/addons/base" ] && [ -d "$
 
 if [ -n "${ODOO_SRC:-}" ]; then
   is_odoo_tree "$ODOO_SRC" \
-    || die "ODOO_SRC=$ODOO_SRC is not an Odoo 19.0 source tree (no odoo-bin, odoo/addons/base or addons/hr there). Point ODOO_SRC at the folder that holds odoo-bin, or unset it."
+    || die "ODOO_SRC=$ODOO_SRC is not an Odoo 19.0 source tree (no odoo-bin, odoo/addons/base or addons/hr there). Point ODOO_SRC at the folder that contains odoo-bin, or unset it."
   printf '%s\n' "$ODOO_SRC"
   exit 0
 fi

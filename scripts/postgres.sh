@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # PostgreSQL for Odoo: the server the standard PG* variables point to when it
-# answers, otherwise a private cluster that this script owns.
+# accepts a connection, otherwise a private cluster that this script owns.
 #   postgres.sh start   make a server available; write .local/db.env for Odoo
 #   postgres.sh stop    stop the private cluster if this script started it
 #   postgres.sh remove  stop it and delete its data folder
@@ -30,7 +30,7 @@ try_external_server() {
          2>/dev/null) || return 1
   [ -n "$role" ] || return 1
   if [ "$role" = postgres ]; then
-    die "the PostgreSQL server at ${PGHOST:-<default socket>} answers as role 'postgres', which Odoo refuses. Set PGUSER to another role that may create databases, or unset the PG* variables to use a private cluster."
+    die "the PostgreSQL server at ${PGHOST:-<default socket>} accepts the connection as role 'postgres', which Odoo rejects. Set PGUSER to another role that may create databases, or unset the PG* variables to use a private cluster."
   fi
   info "using the PostgreSQL server at ${PGHOST:-<default socket>}:${PGPORT:-5432} as role $role"
   write_db_env "${PGHOST:-}" "${PGPORT:-}" "$role" "${PGPASSWORD:-}"

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Install the Debian packages the project needs, or say how to.
+# Install the Debian packages the project needs, or print the command that does.
 # As root on Debian/Ubuntu the missing ones are installed with apt-get; otherwise the
 # script prints the exact command and exits non-zero.
 source "$(dirname "$0")/lib.sh"
 
-# postgresql: server binaries for the private cluster; libpq-dev: builds psycopg2;
-# libldap2-dev/libsasl2-dev: build python-ldap; wkhtmltopdf + fonts-noto-cjk: PDFs
-# with Chinese text; chromium: Odoo's browser tests; poppler-utils: pdftotext in tests.
+# What each package is for:
+#   postgresql                   server binaries for the private cluster
+#   libpq-dev                    builds psycopg2
+#   libldap2-dev, libsasl2-dev   build python-ldap
+#   wkhtmltopdf, fonts-noto-cjk  PDFs with Chinese text
+#   chromium                     Odoo's browser tests
+#   poppler-utils                pdftotext in the tests
 PACKAGES=(postgresql libpq-dev libldap2-dev libsasl2-dev wkhtmltopdf fonts-noto-cjk
           chromium poppler-utils git)
 

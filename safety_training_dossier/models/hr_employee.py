@@ -76,12 +76,12 @@ class HrEmployee(models.Model):
         }
 
     def _is_authorised_for(self, operation):
-        """Return True when the employee holds a current certificate for ``operation`` (a special operation item).
+        """Return True when the employee has a current certificate for ``operation`` (a special operation item).
 
         Other modules ask this before assigning someone to a special operation.
         """
         self.ensure_one()
-        # sudo: any module may ask; the answer reveals no certificate data.
+        # sudo: any module may call this, and the boolean it returns reveals no certificate data.
         dossier = self.sudo().safety_dossier_ids[:1]
         return bool(dossier) and dossier._is_authorised_for(operation)
 

@@ -88,7 +88,7 @@ class HrVersion(models.Model):
         old_job = old.get("job_id", version.job_id)
         if old_department != version.department_id:
             if not old_department:
-                return False  # a first department completes the HR data; it moves nobody
+                return False  # a first department completes missing HR data, so it is no transfer
             if not version.department_id:
                 return "workshop"
             if old_department._safety_workshop() != version.department_id._safety_workshop():

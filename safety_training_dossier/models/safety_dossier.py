@@ -268,7 +268,8 @@ class SafetyDossier(models.Model):
         Queries are per batch, not per person: events, records and statuses are read
         once for all the dossiers, and the writes are flushed together.
         """
-        # sudo: the engine writes statuses for everyone, whoever changed the data.
+        # sudo: the engine writes every person's statuses, and the user whose change
+        # triggered it may lack safety rights.
         dossiers = self.sudo().with_context(active_test=False).exists()
         if not dossiers:
             return
@@ -360,8 +361,9 @@ class SafetyDossier(models.Model):
             self.write(values)
 
     def _write_period_status(self, context, rule, rule_records, period, today):
-        """Update or queue the status of one rule period; return its state and due date."""
+        """Update or queue the status of one rule period, and return its state and due date."""
         start, due, window_start, window_end = period
+
         window_records = [
             row for row in rule_records
             if row["date"] >= window_start and (not window_end or row["date"] <= window_end)
@@ -370,6 +372,7 @@ class SafetyDossier(models.Model):
         done = bool(window_records) and hours >= rule.hours_required
         if rule.recurrence == "months" and today > due:
             done = False
+
         status = context["existing"].get((self.id, rule.id, start))
         due_soon_limit = today + relativedelta(days=self.company_id.safety_due_soon_days)
         if status and status["state"] == "exempt":
@@ -382,6 +385,7 @@ class SafetyDossier(models.Model):
             state = "due_soon"
         else:
             state = "missing"
+
         values = {
             "dossier_id": self.id, "requirement_id": rule.id, "period_start": start, "due_date": due,
             "hours_done": hours, "hours_required": rule.hours_required, "state": state,
@@ -421,7 +425,7 @@ class SafetyDossier(models.Model):
         _logger.info("Compliance pass done")
 
     def _is_authorised_for(self, operation):
-        """Return True when the person holds a certificate for ``operation`` that is neither expired,
+        """Return True when the person has a certificate for ``operation`` that is neither expired,
         invalid nor overdue for review."""
         self.ensure_one()
         certificates = self.sudo().certificate_ids.filtered(lambda certificate: certificate.operation_id == operation)

@@ -62,7 +62,8 @@ class SafetyFourNewChange(models.Model):
             dossiers = change._affected_dossiers()
             if not dossiers:
                 raise UserError(self.env._(
-                    "%(change)s affects nobody: choose the departments or jobs whose people use it.",
+                    "No person is in the departments or jobs of %(change)s. "
+                    "Choose the departments or jobs whose people use it.",
                     change=change.name))
             self.env["safety.dossier.event"]._record([
                 {"dossier_id": dossier.id, "kind": "four_new", "date": change.date, "description": change.name}

@@ -149,7 +149,7 @@ class SafetyTrainingRecord(models.Model):
         for dossier, day, hours in totals:
             if (dossier.id, day) in dossier_days and hours > MAX_HOURS_PER_DAY:
                 raise ValidationError(self.env._(
-                    "%(person)s would be credited %(hours)s hours on %(day)s; a day holds at most 24. "
+                    "%(person)s would be credited %(hours)s hours on %(day)s, but the maximum per day is 24. "
                     "Correct the hours or the date of that day's records.",
                     person=dossier.name, hours=hours, day=day))
 

@@ -87,7 +87,7 @@ class SafetyTrainingSession(models.Model):
         for session in self:
             if session.record_ids.filtered(lambda record: record.state == "confirmed"):
                 raise UserError(self.env._(
-                    "Session %(session)s holds confirmed training records, which belong to the attendees' "
+                    "Session %(session)s contains confirmed training records, which belong to the attendees' "
                     "dossiers, so it cannot be deleted.", session=session.name))
 
     def action_confirm(self):

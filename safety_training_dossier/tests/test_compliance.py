@@ -286,7 +286,7 @@ class TestCompliance(SafetyCase):
     def test_four_new_change_without_people(self):
         change = self.env["safety.four.new.change"].create(
             {"name": "Solvent", "kind": "material", "date": "2026-07-15"})
-        with self.assertRaisesRegex(UserError, "affects nobody"):
+        with self.assertRaisesRegex(UserError, "No person is in the departments or jobs"):
             change.action_open_training()
 
     @freeze_time(NOON_UTC)

@@ -31,7 +31,7 @@ class TestTrainingRecord(SafetyCase):
     def test_hours_per_local_day_boundary(self):
         self.create_record(hours=16)
         self.create_record(hours=8)  # 24 hours on one day is the maximum
-        with self.assertRaisesRegex(ValidationError, "at most 24"):
+        with self.assertRaisesRegex(ValidationError, "maximum per day is 24"):
             self.create_record(hours=0.5)
         # Another person, and another day, have their own 24 hours.
         self.create_record(self.other_dossier, hours=24)

@@ -15,7 +15,7 @@ class TestTranslations(TransactionCase):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms([MODULE], ["zh_CN"], overwrite=True)
         reader = TranslationModuleReader(self.env.cr, modules=[MODULE], lang="zh_CN")
-        # Odoo stores no translation equal to its source ("ID"); the .po file holds it.
+        # Odoo stores no translation equal to its source ("ID"), so the .po file is checked for those.
         catalog = polib.pofile(file_path(f"{MODULE}/i18n/zh_CN.po"))
         same_as_source = {entry.msgid for entry in catalog if entry.msgstr == entry.msgid}
         terms = [(kind, name, source) for module, kind, name, _res_id, source, value, _comments in reader
