@@ -3,7 +3,8 @@
 #   1. the addon's Odoo tests, with Odoo's own hr, hr_skills and portal tests
 #      (the addon must not break them), on a fresh database that is dropped after;
 #   2. the pytest tests in tests/ (plain Python, end to end against a server).
-# TEST_TAGS overrides the Odoo test selection; PYTEST_ARGS is passed to pytest.
+# TEST_TAGS overrides the Odoo test selection; PYTEST_ARGS is passed to pytest;
+# TEST_LOG moves the Odoo log (two runs side by side).
 source "$(dirname "$0")/lib.sh"
 set +e
 
@@ -11,7 +12,7 @@ set +e
 source "$LOCAL_DIR/db.env"
 export PGHOST="$DB_HOST" PGPORT="$DB_PORT" PGUSER="$DB_USER" PGPASSWORD="$DB_PASSWORD"
 db="safety_test_$(date +%s)_$$"
-log="$LOCAL_DIR/test-odoo.log"
+log="${TEST_LOG:-$LOCAL_DIR/test-odoo.log}"
 tags=${TEST_TAGS:-/safety_training_dossier,/hr,/hr_skills,/portal}
 modules="$ADDON"
 for addon_dir in "$REPO_DIR"/tests/addons/*/; do
