@@ -1,4 +1,7 @@
 import logging
+from collections import defaultdict, namedtuple
+from datetime import timedelta
+from operator import attrgetter
 
 from dateutil.relativedelta import relativedelta
 
@@ -52,6 +55,31 @@ CERTIFICATE_STATES = [
 ]
 # Worst first: the dossier shows the worst state of its certificates.
 CERTIFICATE_STATE_SEVERITY = ["expired", "review_overdue", "review_due", "valid"]
+# One record as the compliance engine reads it: a person has hundreds, so a tuple, not a dict.
+TrainingRow = namedtuple("TrainingRow", ["date", "training_type_id", "course_id", "hours"])
+
+
+def read_rows(model, domain, fnames):
+    """Return the rows of ``model`` that match ``domain`` as dicts of plain values, ordered by id.
+
+    Values are as ``search_read(load=None)`` returns them (ids for many-to-one fields, False
+    for NULL) except that empty numbers stay False. One ``_read_group`` gathers each field into
+    an array, so no record and no cache entry is built per row.
+    """
+    fnames = ["id", *fnames]
+    [columns] = model._read_group(domain, [], [f"{fname}:array_agg" for fname in fnames])
+    return [
+        {fname: False if value is None else value for fname, value in zip(fnames, values, strict=True)}
+        for values in zip(*columns, strict=True)
+    ]
+
+
+def group_rows(rows, key):
+    """Return ``rows`` in lists by their value of ``key``, in their order."""
+    groups = defaultdict(list)
+    for row in rows:
+        groups[row[key]].append(row)
+    return groups
 
 
 class SafetyDossier(models.Model):
@@ -265,138 +293,205 @@ class SafetyDossier(models.Model):
     def _recompute_compliance(self):
         """Write the requirement statuses and the compliance state of these dossiers.
 
-        Queries are per batch, not per person: events, records and statuses are read
-        once for all the dossiers, and the writes are flushed together.
+        Queries are per batch, not per person: people, events, records and statuses
+        are read once for all the dossiers as plain values, and the writes are grouped
+        by their values.
         """
         # sudo: the engine writes every person's statuses, and the user whose change
         # triggered it may lack safety rights.
-        dossiers = self.sudo().with_context(active_test=False).exists()
-        if not dossiers:
+        dossiers = self.sudo().with_context(active_test=False)
+        # Reading the people also leaves out the dossiers deleted since, as exists() would.
+        people = dossiers._person_rows()
+        if not people:
             return
+        dossiers = dossiers.browse([person["id"] for person in people])
         Status = self.env["safety.requirement.status"].sudo().with_context(active_test=False)
         requirements = self.env["safety.requirement"].sudo().search([])
+        events = read_rows(
+            self.env["safety.dossier.event"].sudo(), [("dossier_id", "in", dossiers.ids)],
+            ["dossier_id", "kind", "date", "scope", "safety_role"])
+        events.sort(key=lambda row: (row["date"], row["id"]))
+        existing = read_rows(Status, [("dossier_id", "in", dossiers.ids)], list(STATUS_ENGINE_FIELDS))
         context = {
-            "requirements": requirements,
-            "events": self.env["safety.dossier.event"].sudo().search(
-                [("dossier_id", "in", dossiers.ids)], order="date, id").grouped("dossier_id"),
+            # Plain dicts, not records: the engine tests thousands of people and records against each rule.
+            "rules": [rule._engine_values() for rule in requirements],
+            "companies": dossiers._company_values({person["company_id"] for person in people}),
+            "events": group_rows(events, "dossier_id"),
             "records": self._satisfying_record_rows(dossiers),
-            # Plain sets and dicts: the engine tests thousands of records against each rule.
-            "rule_sources": {
-                rule.id: (set(rule.training_type_ids.ids), set(rule.course_ids.ids)) for rule in requirements
-            },
-            "rule_criteria": {rule.id: rule._criteria() for rule in requirements},
-            # Rows, not records: comparing plain values is what keeps a steady-state pass cheap.
-            "existing": {
-                (row["dossier_id"], row["requirement_id"], row["period_start"]): row
-                for row in Status.search_read(
-                    [("dossier_id", "in", dossiers.ids)], list(STATUS_ENGINE_FIELDS), load=None)
-            },
-            "todays": {},
+            "existing": {(row["dossier_id"], row["requirement_id"], row["period_start"]): row for row in existing},
+            # Rules by the facts they select people by: people with the same facts match the same rules.
+            "matching_rules": {},
             "to_create": [],
+            "to_write": defaultdict(list),
+            "dossiers_to_write": defaultdict(list),
             "kept": set(),
         }
-        for dossier in dossiers:
-            dossier._compute_requirement_statuses(context)
+        for person in people:
+            dossiers._compute_requirement_statuses(person, context)
+        # One write per distinct change: a nightly pass mostly moves many statuses to the same state.
+        for changed, status_ids in context["to_write"].items():
+            Status.browse(status_ids).write(dict(changed))
         # A met or exempt status is history: it stays even when its rule no longer applies.
         Status.browse([
-            row["id"] for row in context["existing"].values()
+            row["id"] for row in existing
             if row["id"] not in context["kept"] and row["state"] not in ("met", "exempt")
         ]).unlink()
         Status.create(context["to_create"])
+        for values, dossier_ids in context["dossiers_to_write"].items():
+            dossiers.browse(dossier_ids).write(dict(values))
         self.env.flush_all()
+
+    def _person_rows(self):
+        """Return these dossiers as dicts of plain values, with the facts that requirements select people by."""
+        rows = read_rows(self, [("id", "in", self.ids)], [
+            "active", "company_id", "safety_role", "employee_type", "job_id", "department_id", "onboarding_date",
+            "compliance_state", "next_due_date", "compliance_computed_on"])
+        rows_by_id = {row["id"]: row for row in rows}
+        # In the order of ``self``, as the engine has always processed them (it sets the order of new statuses).
+        # A deleted dossier has no row and is left out.
+        people = [rows_by_id[dossier_id] for dossier_id in self.ids if dossier_id in rows_by_id]
+        companies = self.env["res.company"].browse({person["company_id"] for person in people})
+        jobs = self.env["hr.job"].browse({person["job_id"] for person in people if person["job_id"]})
+        departments = self.env["hr.department"].browse(
+            {person["department_id"] for person in people if person["department_id"]})
+        high_risk = {company.id: bool(company.safety_high_risk_tier) for company in companies}
+        risk_classes = {job.id: job.safety_risk_class for job in jobs}
+        department_paths = {
+            department.id: {int(part) for part in (department.parent_path or "").split("/") if part}
+            for department in departments
+        }
+        for person in people:
+            person["facts"] = {
+                "company_id": person["company_id"],
+                "high_risk": high_risk[person["company_id"]],
+                "safety_role": person["safety_role"],
+                "employee_type": person["employee_type"],
+                "job_id": person["job_id"],
+                "job_risk_class": risk_classes.get(person["job_id"], False),
+                "department_path": department_paths.get(person["department_id"], set()),
+            }
+            person["facts_key"] = tuple(person[name] for name in (
+                "company_id", "safety_role", "employee_type", "job_id", "department_id"))
+        return people
 
     def _person_facts(self):
         """Return what requirements select people by, as plain values."""
         self.ensure_one()
-        return {
-            "company_id": self.company_id.id,
-            "high_risk": bool(self.company_id.safety_high_risk_tier),
-            "safety_role": self.safety_role,
-            "employee_type": self.employee_type,
-            "job_id": self.job_id.id,
-            "job_risk_class": self.job_id.safety_risk_class,
-            "department_path": {int(part) for part in (self.department_id.parent_path or "").split("/") if part},
-        }
+        return self.with_context(active_test=False)._person_rows()[0]["facts"]
+
+    @api.model
+    def _company_values(self, company_ids):
+        """Return the local today and the compliance settings of each company, by company id."""
+        values = {}
+        for company in self.env["res.company"].browse(company_ids):
+            today = company._safety_local_today()
+            values[company.id] = {
+                "today": today,
+                "cut_over": company.safety_cut_over_date,
+                "due_soon_limit": today + timedelta(days=company.safety_due_soon_days),
+            }
+        return values
 
     @api.model
     def _satisfying_record_rows(self, dossiers):
-        """Return the confirmed, passed and attended records of ``dossiers`` as dicts, by dossier id, oldest first."""
-        rows = self.env["safety.training.record"].sudo().search_read(
+        """Return the confirmed, passed and attended records of ``dossiers`` as TrainingRow tuples, by dossier id.
+
+        Each person's rows are sorted by date, then by id.
+        """
+        groups = self.env["safety.training.record"].sudo()._read_group(
             [("dossier_id", "in", dossiers.ids), ("state", "=", "confirmed"),
              ("attendance", "in", CREDITED_ATTENDANCE), ("result", "=", "passed")],
-            ["dossier_id", "training_type_id", "course_id", "date", "hours"], order="date, id", load=None)
-        rows_by_dossier = {}
-        for row in rows:
-            rows_by_dossier.setdefault(row["dossier_id"], []).append(row)
-        return rows_by_dossier
+            ["dossier_id"], ["date:array_agg", "training_type_id:array_agg", "course_id:array_agg", "hours:array_agg"])
+        # The arrays come ordered by record id, and the sort is stable: same-day records stay in id order.
+        return {
+            dossier.id: sorted(map(TrainingRow, dates, type_ids, course_ids, hours), key=attrgetter("date"))
+            for dossier, dates, type_ids, course_ids, hours in groups
+        }
 
-    def _compute_requirement_statuses(self, context):
-        """Update one dossier's statuses and compliance state from the batch data in ``context``."""
-        self.ensure_one()
-        company = self.company_id
-        today = context["todays"].setdefault(company, company._safety_local_today())
+    @api.model
+    def _compute_requirement_statuses(self, person, context):
+        """Queue the statuses and the compliance state of one person (a row of _person_rows)."""
+        company = context["companies"][person["company_id"]]
+        today = company["today"]
         open_states = []
         next_due = False
-        if self.active:
-            events = context["events"].get(self, self.env["safety.dossier.event"])
-            person_records = context["records"].get(self.id, [])
-            facts = self._person_facts()
-            Requirement = context["requirements"]
-            for rule in context["requirements"]:
-                if not Requirement._criteria_match(context["rule_criteria"][rule.id], facts):
-                    continue
-                type_ids, course_ids = context["rule_sources"][rule.id]
-                rule_records = [
-                    row for row in person_records
-                    if row["training_type_id"] in type_ids or row["course_id"] in course_ids
+        if person["active"]:
+            Requirement = self.env["safety.requirement"]
+            events = context["events"].get(person["id"], [])
+            person_records = context["records"].get(person["id"], [])
+            rules = context["matching_rules"].get(person["facts_key"])
+            if rules is None:
+                rules = [
+                    rule for rule in context["rules"] if Requirement._criteria_match(rule["criteria"], person["facts"])
                 ]
-                for period in rule._periods(self, events, rule_records, today):
-                    state, due = self._write_period_status(context, rule, rule_records, period, today)
+                context["matching_rules"][person["facts_key"]] = rules
+            for rule in rules:
+                # Most rules open no period for a given person, so only the rules that count
+                # records to find their periods filter them first.
+                rule_records = None
+                if rule["recurrence"] == "months":
+                    rule_records = self._rule_records(rule, person_records)
+                periods = Requirement._periods(rule, person, events, rule_records, company)
+                if periods and rule_records is None:
+                    rule_records = self._rule_records(rule, person_records)
+                for period in periods:
+                    state, due = self._write_period_status(context, person, rule, rule_records, period)
                     if state not in ("met", "exempt"):
                         open_states.append(state)
                         next_due = min(next_due, due) if next_due else due
         compliance = next((state for state in STATUS_SEVERITY if state in open_states), "compliant")
         values = {"compliance_state": compliance, "next_due_date": next_due, "compliance_computed_on": today}
-        if any(self[name] != value for name, value in values.items()):
-            self.write(values)
+        if any(person[name] != value for name, value in values.items()):
+            context["dossiers_to_write"][tuple(values.items())].append(person["id"])
 
-    def _write_period_status(self, context, rule, rule_records, period, today):
-        """Update or queue the status of one rule period, and return its state and due date."""
+    @api.model
+    def _rule_records(self, rule, records):
+        """Return the ``records`` (TrainingRow tuples) of a type or course that satisfies ``rule``."""
+        return [
+            row for row in records
+            if row.training_type_id in rule["type_ids"] or row.course_id in rule["course_ids"]
+        ]
+
+    @api.model
+    def _write_period_status(self, context, person, rule, rule_records, period):
+        """Queue the creation or the update of one rule period's status, and return its state and due date."""
         start, due, window_start, window_end = period
+        company = context["companies"][person["company_id"]]
+        today = company["today"]
 
         window_records = [
             row for row in rule_records
-            if row["date"] >= window_start and (not window_end or row["date"] <= window_end)
+            if row.date >= window_start and (not window_end or row.date <= window_end)
         ]
-        hours = sum(row["hours"] for row in window_records)
-        done = bool(window_records) and hours >= rule.hours_required
-        if rule.recurrence == "months" and today > due:
+        # NULL hours count as 0, as the ORM reads them.
+        hours = sum(row.hours or 0.0 for row in window_records)
+        done = bool(window_records) and hours >= rule["hours_required"]
+        if rule["recurrence"] == "months" and today > due:
             done = False
 
-        status = context["existing"].get((self.id, rule.id, start))
-        due_soon_limit = today + relativedelta(days=self.company_id.safety_due_soon_days)
+        status = context["existing"].get((person["id"], rule["id"], start))
         if status and status["state"] == "exempt":
             state = "exempt"
         elif done:
             state = "met"
         elif today > due:
             state = "overdue"
-        elif due <= due_soon_limit:
+        elif due <= company["due_soon_limit"]:
             state = "due_soon"
         else:
             state = "missing"
 
         values = {
-            "dossier_id": self.id, "requirement_id": rule.id, "period_start": start, "due_date": due,
-            "hours_done": hours, "hours_required": rule.hours_required, "state": state,
-            "company_id": self.company_id.id, "department_id": self.department_id.id, "job_id": self.job_id.id,
+            "dossier_id": person["id"], "requirement_id": rule["id"], "period_start": start, "due_date": due,
+            "hours_done": hours, "hours_required": rule["hours_required"], "state": state,
+            "company_id": person["company_id"], "department_id": person["department_id"], "job_id": person["job_id"],
             "window_start": window_start, "window_end": window_end or False,
         }
         if status:
             context["kept"].add(status["id"])
-            changed = {name: value for name, value in values.items() if status[name] != value}
+            changed = tuple((name, value) for name, value in values.items() if status[name] != value)
             if changed:
-                self.env["safety.requirement.status"].sudo().browse(status["id"]).write(changed)
+                context["to_write"][changed].append(status["id"])
         else:
             context["to_create"].append(values)
         return state, due

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -137,44 +139,63 @@ class SafetyRequirement(models.Model):
         self.ensure_one()
         return record.training_type_id in self.training_type_ids or record.course_id in self.course_ids
 
-    def _in_force_on(self, day):
-        return (not self.valid_from or self.valid_from <= day) and (not self.valid_to or day <= self.valid_to)
+    def _engine_values(self):
+        """Return the rule as plain values for the compliance engine, which applies it to thousands of people."""
+        self.ensure_one()
+        return {
+            "id": self.id, "criteria": self._criteria(),
+            "type_ids": set(self.training_type_ids.ids), "course_ids": set(self.course_ids.ids),
+            "recurrence": self.recurrence, "trigger": self.trigger, "transfer_scope": self.transfer_scope,
+            "safety_role": self.safety_role, "valid_from": self.valid_from, "valid_to": self.valid_to,
+            "hours_required": self.hours_required, "interval_months": self.interval_months,
+            "deadline_days": self.deadline_days, "lookback_days": self.lookback_days,
+        }
 
-    def _periods(self, dossier, events, records, today):
-        """Return the (period start, due date, window start, window end) tuples this rule opens for a person.
+    @api.model
+    def _in_force_on(self, rule, day):
+        """Return True when ``rule`` (see _engine_values) is valid on ``day``."""
+        return (not rule["valid_from"] or rule["valid_from"] <= day) \
+            and (not rule["valid_to"] or day <= rule["valid_to"])
 
-        ``events`` are the person's events, ``records`` the rows (dicts with "date") of the
-        records that satisfy this rule, both oldest first.
+    @api.model
+    def _periods(self, rule, person, events, records, company):
+        """Return the (period start, due date, window start, window end) tuples ``rule`` opens for a person.
+
+        ``rule`` comes from _engine_values, ``person`` and ``company`` from the engine
+        (safety.dossier._person_rows and _company_values). ``events`` are the person's
+        event rows and ``records`` the TrainingRow tuples of the records that satisfy
+        the rule, both oldest first; only "months" rules read ``records``.
         Nothing opens before the company's cut-over date.
         """
-        self.ensure_one()
-        cut_over = dossier.company_id.safety_cut_over_date
+        cut_over = company["cut_over"]
+        today = company["today"]
         periods = []
-        if self.recurrence == "once":
+        if rule["recurrence"] == "once":
             for event in events:
-                if event.kind != self.trigger or (cut_over and event.date < cut_over):
+                if event["kind"] != rule["trigger"] or (cut_over and event["date"] < cut_over):
                     continue
-                if event.kind in ("transfer", "return_to_work") and self.transfer_scope == "workshop" \
-                        and event.scope != "workshop":
+                if event["kind"] in ("transfer", "return_to_work") and rule["transfer_scope"] == "workshop" \
+                        and event["scope"] != "workshop":
                     continue
-                if event.kind == "appointment" and self.safety_role and event.safety_role != self.safety_role:
+                if event["kind"] == "appointment" and rule["safety_role"] \
+                        and event["safety_role"] != rule["safety_role"]:
                     continue
-                if not self._in_force_on(event.date):
+                if not self._in_force_on(rule, event["date"]):
                     continue
-                due = event.date + relativedelta(days=self.deadline_days)
-                periods.append((event.date, due, event.date - relativedelta(days=self.lookback_days), None))
-        elif self.recurrence == "calendar_year":
+                due = event["date"] + timedelta(days=rule["deadline_days"])
+                periods.append((event["date"], due, event["date"] - timedelta(days=rule["lookback_days"]), None))
+        elif rule["recurrence"] == "calendar_year":
             start = today.replace(month=1, day=1)
             end = today.replace(month=12, day=31)
-            if (not cut_over or cut_over <= end) and self._in_force_on(end):
+            if (not cut_over or cut_over <= end) and self._in_force_on(rule, end):
                 periods.append((max(start, cut_over or start), end, start, end))
-        elif self.recurrence == "months":
+        elif rule["recurrence"] == "months":
             # The last satisfying training (or the onboarding) starts the period; the next is due N months later.
-            base = max([record["date"] for record in records], default=None) or dossier.onboarding_date
+            base = max([record.date for record in records], default=None) or person["onboarding_date"]
             if base:
                 if cut_over and base < cut_over:
                     base = cut_over
-                due = base + relativedelta(months=self.interval_months)
-                if self._in_force_on(due):
+                due = base + relativedelta(months=rule["interval_months"])
+                if self._in_force_on(rule, due):
                     periods.append((base, due, base, None))
         return periods

@@ -234,7 +234,7 @@ class TestCompliance(SafetyCase):
         dossiers.requirement_status_ids.unlink()
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(17):
+        with self.assertQueryCount(15):
             dossiers._recompute_compliance()
 
     @freeze_time(NOON_UTC)
