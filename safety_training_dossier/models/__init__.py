@@ -10,6 +10,8 @@ from . import (
     safety_dossier,
     safety_dossier_event,
     safety_four_new_change,
+    safety_rectification,
+    safety_reminder,
     safety_requirement,
     safety_requirement_status,
     safety_special_operation,

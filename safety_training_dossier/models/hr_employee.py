@@ -4,7 +4,7 @@ from odoo.exceptions import UserError
 from .hr_version import NEW_VERSION
 
 # Employee fields whose change must be copied onto the dossier.
-DOSSIER_EMPLOYEE_FIELDS = {"name", "active", "user_id", "company_id", "employee_number",
+DOSSIER_EMPLOYEE_FIELDS = {"name", "active", "user_id", "work_email", "company_id", "employee_number",
                            "department_id", "job_id", "employee_type", "departure_date"}
 
 

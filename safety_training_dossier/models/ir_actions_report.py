@@ -5,7 +5,11 @@ from odoo import models
 from ..tools.pdf_pages import stamp_page_numbers
 
 # Reports rendered one record at a time and numbered "x / y" per record.
-PER_PERSON_REPORTS = {"safety_training_dossier.report_safety_dossier"}
+PER_PERSON_REPORTS = {
+    "safety_training_dossier.report_safety_dossier",
+    "safety_training_dossier.report_safety_rectification",
+    "safety_training_dossier.report_safety_training_session",
+}
 
 
 class IrActionsReport(models.Model):

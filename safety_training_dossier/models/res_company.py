@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..tools.local_dates import local_today
 
@@ -26,6 +27,44 @@ class ResCompany(models.Model):
         help="Months away from the post after which a returning person redoes workshop- and team-level training.")
     safety_due_soon_days = fields.Integer(
         string="Due Soon (Days)", default=30, help="Days before a due date from which a requirement shows as due soon.")
+
+    safety_officer_user_id = fields.Many2one(
+        "res.users", string="Responsible Safety Officer",
+        help="Receives the reminders and the daily digest of departments that name no safety officer of their own.")
+    safety_reminder_lead_days = fields.Char(
+        string="Reminder Lead Times (Days)", default="90,30,7",
+        help="Days before a due date on which reminders go out, separated by commas.")
+    safety_rectification_days = fields.Integer(
+        string="Rectification Deadline (Days)", default=30,
+        help="Days a person has to pass the retraining of a rectification notice.")
+    safety_max_failed_attempts = fields.Integer(
+        string="Failed Attempts Before Escalation", default=3,
+        help="Failed attempts on one rectification notice after which it goes to the safety administrator.")
+
+    @api.constrains("safety_reminder_lead_days", "safety_rectification_days", "safety_max_failed_attempts")
+    def _check_safety_loop_settings(self):
+        for company in self:
+            company._safety_reminder_leads()
+            if company.safety_rectification_days <= 0:
+                raise ValidationError(self.env._(
+                    "%(company)s: the rectification deadline must be 1 day or more, not %(days)s.",
+                    company=company.name, days=company.safety_rectification_days))
+            if company.safety_max_failed_attempts <= 0:
+                raise ValidationError(self.env._(
+                    "%(company)s: the failed attempts before escalation must be 1 or more, not %(attempts)s.",
+                    company=company.name, attempts=company.safety_max_failed_attempts))
+
+    def _safety_reminder_leads(self):
+        """Return the reminder lead times in days, largest first; raise a clear error on a bad setting."""
+        self.ensure_one()
+        text = (self.safety_reminder_lead_days or "").replace("，", ",")
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        if not parts or not all(part.isdigit() and 0 < int(part) <= 366 for part in parts):
+            raise ValidationError(self.env._(
+                "%(company)s: reminder lead times \"%(value)s\" are not valid. "
+                "Write whole days from 1 to 366 separated by commas, such as 90,30,7.",
+                company=self.name, value=self.safety_reminder_lead_days or ""))
+        return sorted({int(part) for part in parts}, reverse=True)
 
     def write(self, vals):
         result = super().write(vals)

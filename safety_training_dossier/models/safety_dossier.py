@@ -100,6 +100,7 @@ class SafetyDossier(models.Model):
     employee_type = fields.Selection(EMPLOYEE_TYPES, readonly=True, tracking=True)
     user_id = fields.Many2one(
         "res.users", readonly=True, index=True, help="The employee's internal user, copied from HR.")
+    work_email = fields.Char(readonly=True, help="The employee's work e-mail, copied from HR; reminders go there.")
     portal_user_id = fields.Many2one(
         "res.users", index=True, copy=False, tracking=True,
         domain=[("share", "=", True)], help="Portal login through which the person reads this dossier.")
@@ -129,6 +130,8 @@ class SafetyDossier(models.Model):
              "must not do that operation.")
 
     requirement_status_ids = fields.One2many("safety.requirement.status", "dossier_id", string="Requirements")
+    rectification_ids = fields.One2many("safety.rectification", "dossier_id", string="Rectification Notices")
+    rectification_count = fields.Integer(compute="_compute_counts")
     event_ids = fields.One2many("safety.dossier.event", "dossier_id", string="Events")
     compliance_state = fields.Selection(
         COMPLIANCE_STATES, readonly=True, index=True, default="compliant",
@@ -143,15 +146,18 @@ class SafetyDossier(models.Model):
     _employee_uniq = models.Constraint(
         "unique (employee_id)", "An employee has exactly one safety training dossier.")
 
-    @api.depends("training_record_ids", "certificate_ids")
+    @api.depends("training_record_ids", "certificate_ids", "rectification_ids")
     def _compute_counts(self):
         record_counts = dict(self.env["safety.training.record"]._read_group(
             [("dossier_id", "in", self.ids)], ["dossier_id"], ["__count"]))
         certificate_counts = dict(self.env["safety.certificate"]._read_group(
             [("dossier_id", "in", self.ids)], ["dossier_id"], ["__count"]))
+        rectification_counts = dict(self.env["safety.rectification"]._read_group(
+            [("dossier_id", "in", self.ids)], ["dossier_id"], ["__count"]))
         for dossier in self:
             dossier.training_record_count = record_counts.get(dossier, 0)
             dossier.certificate_count = certificate_counts.get(dossier, 0)
+            dossier.rectification_count = rectification_counts.get(dossier, 0)
 
     @api.depends("training_record_ids.hours", "training_record_ids.state", "training_record_ids.date")
     def _compute_hours_this_year(self):
@@ -211,6 +217,9 @@ class SafetyDossier(models.Model):
         self.ensure_one()
         return self._action_for_this_dossier("safety_training_dossier.safety_training_record_action")
 
+    def action_open_rectifications(self):
+        return self._action_for_this_dossier("safety_training_dossier.safety_rectification_action")
+
     def action_open_certificates(self):
         self.ensure_one()
         return self._action_for_this_dossier("safety_training_dossier.safety_certificate_action")
@@ -256,6 +265,8 @@ class SafetyDossier(models.Model):
                 lambda record: record.course_id.assessment_mode != "none" and record.result in ("passed", "failed")),
             "certificates": self.certificate_ids.sorted(lambda certificate: (certificate.issue_date, certificate.id)),
             "anomalies": anomalies,
+            "rectifications": self.rectification_ids.filtered(lambda notice: notice.state != "cancelled").sorted(
+                lambda notice: (notice.record_id.date, notice.id)),
             "print_date": self.company_id._safety_local_today(),
         }
 
@@ -557,6 +568,7 @@ class SafetyDossier(models.Model):
     @api.model
     def _create_for_employees(self, employees):
         """Create the missing dossiers of ``employees`` in one batch and return them."""
+            "work_email": employee.work_email or False,
         # sudo: HR users create employees without holding safety rights.
         employees = employees.sudo().with_context(active_test=False)
         existing = self.sudo().with_context(active_test=False).search(

@@ -26,6 +26,9 @@ class SafetyTrainingCourse(models.Model):
     practical_scored = fields.Boolean(
         string="Practical Scored 0-100", help="When unset, the practical rating is passed or failed.")
     practical_pass_mark = fields.Float(default=60.0)
+    is_mandatory = fields.Boolean(
+        string="Mandatory", default=True,
+        help="An unexcused absence from a session of a mandatory course opens a rectification notice.")
     outline = fields.Html(translate=True)
     material_ids = fields.Many2many("ir.attachment", string="Materials")
     active = fields.Boolean(default=True)

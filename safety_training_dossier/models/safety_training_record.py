@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.local_dates import local_date_of
+from .safety_rectification import OPEN_STATES
 
 # The session grid passes this object in the context so that the hours-per-day check
 # runs once for all its lines instead of once per line. No RPC client can send it.
@@ -9,6 +10,8 @@ DEFER_DAY_CHECK = object()
 # Only the reset wizard passes this object in the context. RPC can only send JSON,
 # so no client can forge it to write a confirmed record.
 RESET_TO_DRAFT = object()
+# Passed only when a pass closes a notice: it may link a confirmed record to that notice, nothing more.
+LINK_RECTIFICATION = object()
 # Fields mail.thread writes by itself when files are posted in the chatter.
 CHATTER_FIELDS = {"message_main_attachment_id"}
 MAX_HOURS_PER_DAY = 24.0
@@ -52,7 +55,11 @@ class SafetyTrainingRecord(models.Model):
     retake_of_id = fields.Many2one(
         "safety.training.record", string="Re-examination Of", index=True, tracking=True,
         help="The failed or missed record this one takes again.")
+    rectification_id = fields.Many2one(
+        "safety.rectification", string="Rectification Notice", index=True, tracking=True, ondelete="set null",
+        help="The rectification notice this re-examination belongs to.")
     is_makeup = fields.Boolean(string="Make-up Training", tracking=True)
+    signed_in_at = fields.Datetime(tracking=True, help="When the person signed the roster.")
     source = fields.Selection(
         [("manual", "Manual"), ("import", "Import"), ("qr", "QR Sign-in"), ("external", "External")],
         default="manual", required=True)
@@ -71,6 +78,17 @@ class SafetyTrainingRecord(models.Model):
         tracking=True, copy=False)
     confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     confirmed_date = fields.Datetime(readonly=True, copy=False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        # A retake of a record that has a notice belongs to that notice.
+        for record in records.filtered(lambda record: record.retake_of_id and not record.rectification_id):
+            notice = record.retake_of_id.rectification_id or self.env["safety.rectification"].sudo().search(
+                [("record_id", "=", record.retake_of_id.id)], limit=1)
+            if notice:
+                record.rectification_id = notice
+        return records
 
     @api.depends("session_id")
     def _compute_course_id(self):
@@ -159,7 +177,10 @@ class SafetyTrainingRecord(models.Model):
             record.result = record._suggested_result()
 
     def write(self, vals):
-        if self.env.context.get("safety_reset_to_draft") is not RESET_TO_DRAFT and vals.keys() - CHATTER_FIELDS:
+        linking = self.env.context.get("safety_link_rectification") is LINK_RECTIFICATION \
+            and vals.keys() == {"rectification_id"}
+        if self.env.context.get("safety_reset_to_draft") is not RESET_TO_DRAFT and vals.keys() - CHATTER_FIELDS \
+                and not linking:
             locked = self.filtered(lambda record: record.state == "confirmed")
             if locked:
                 raise UserError(self.env._(
@@ -186,7 +207,33 @@ class SafetyTrainingRecord(models.Model):
             "confirmed_by_id": self.env.user.id,
             "confirmed_date": fields.Datetime.now(),
         })
+        self._follow_rectifications()
         self.dossier_id._recompute_compliance()
+
+    def _needs_rectification(self):
+        """Return True when this confirmed record failed, or missed mandatory training without excuse."""
+        self.ensure_one()
+        return self.result == "failed" or (self.attendance == "absent" and self.course_id.is_mandatory)
+
+    def _follow_rectifications(self):
+        """Move the rectification notices these newly confirmed records concern.
+
+        A retake moves its notice; a pass of the same course after a failure closes that
+        person's open notice even when the retake was not linked to it; a failure or an
+        unexcused absence opens a notice.
+        """
+        Rectification = self.env["safety.rectification"].sudo()
+        for record in self.sorted(lambda record: (record.date, record.id)):
+            notice = record.rectification_id.sudo()
+            if not notice and record.result == "passed":
+                notice = Rectification.search([
+                    ("dossier_id", "=", record.dossier_id.id), ("course_id", "=", record.course_id.id),
+                    ("state", "in", OPEN_STATES), ("record_id.date", "<=", record.date)], limit=1)
+                if notice:
+                    record.with_context(safety_link_rectification=LINK_RECTIFICATION).rectification_id = notice
+            if notice and notice.state in OPEN_STATES:
+                notice._on_retake_confirmed(record)
+        Rectification._open_for_records(self.filtered(lambda record: record._needs_rectification()))
 
     def action_open_reset_wizard(self):
         self.ensure_one()

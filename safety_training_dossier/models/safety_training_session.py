@@ -33,11 +33,23 @@ class SafetyTrainingSession(models.Model):
     record_ids = fields.One2many("safety.training.record", "session_id", string="Attendees", copy=False)
     attendee_count = fields.Integer(compute="_compute_attendee_count")
     note = fields.Html()
+    photo_ids = fields.Many2many(
+        "ir.attachment", "safety_training_session_photo_rel", "session_id", "attachment_id",
+        string="Photos and Sign-in Sheet", help="Photos of the session and scans of the signed sheet; images are "
+                                                "printed in the session archive.")
 
     @api.depends("course_id")
     def _compute_hours(self):
         for session in self:
             session.hours = session.course_id.hours
+
+    def action_print_archive(self):
+        self.ensure_one()
+        return self.env.ref("safety_training_dossier.safety_training_session_report_action").report_action(self)
+
+    def _archive_photos(self):
+        """Return the image attachments printed in the session archive."""
+        return self.photo_ids.filtered(lambda attachment: (attachment.mimetype or "").startswith("image/"))
 
     def _compute_attendee_count(self):
         counts = dict(self.env["safety.training.record"]._read_group(

@@ -2,6 +2,8 @@ from . import (
     test_certificate,
     test_compliance,
     test_dossier,
+    test_rectification,
+    test_reminder,
     test_report,
     test_security,
     test_session_grid,
