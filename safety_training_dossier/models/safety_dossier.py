@@ -561,6 +561,7 @@ class SafetyDossier(models.Model):
             "job_id": version.job_id.id,
             "employee_type": version.employee_type,
             "user_id": employee.user_id.id,
+            "work_email": employee.work_email or False,
             "active": employee.active,
             "departure_date": version.departure_date,
         }
@@ -568,7 +569,6 @@ class SafetyDossier(models.Model):
     @api.model
     def _create_for_employees(self, employees):
         """Create the missing dossiers of ``employees`` in one batch and return them."""
-            "work_email": employee.work_email or False,
         # sudo: HR users create employees without holding safety rights.
         employees = employees.sudo().with_context(active_test=False)
         existing = self.sudo().with_context(active_test=False).search(
