@@ -362,27 +362,34 @@ class SafetyDossier(models.Model):
         # A deleted dossier has no row and is left out.
         people = [rows_by_id[dossier_id] for dossier_id in self.ids if dossier_id in rows_by_id]
         companies = self.env["res.company"].browse({person["company_id"] for person in people})
-        jobs = self.env["hr.job"].browse({person["job_id"] for person in people if person["job_id"]})
-        departments = self.env["hr.department"].browse(
-            {person["department_id"] for person in people if person["department_id"]})
         high_risk = {company.id: bool(company.safety_high_risk_tier) for company in companies}
-        risk_classes = {job.id: job.safety_risk_class for job in jobs}
-        department_paths = {
-            department.id: {int(part) for part in (department.parent_path or "").split("/") if part}
-            for department in departments
+        job_ids = list({person["job_id"] for person in people if person["job_id"]})
+        risk_classes = {
+            row["id"]: row["safety_risk_class"]
+            for row in read_rows(self.env["hr.job"], [("id", "in", job_ids)], ["safety_risk_class"])
         }
+        department_ids = list({person["department_id"] for person in people if person["department_id"]})
+        department_paths = {
+            row["id"]: {int(part) for part in (row["parent_path"] or "").split("/") if part}
+            for row in read_rows(self.env["hr.department"], [("id", "in", department_ids)], ["parent_path"])
+        }
+        # People with the same key share one facts dict, and the engine matches rules once per key.
+        facts_by_key = {}
         for person in people:
-            person["facts"] = {
-                "company_id": person["company_id"],
-                "high_risk": high_risk[person["company_id"]],
-                "safety_role": person["safety_role"],
-                "employee_type": person["employee_type"],
-                "job_id": person["job_id"],
-                "job_risk_class": risk_classes.get(person["job_id"], False),
-                "department_path": department_paths.get(person["department_id"], set()),
-            }
-            person["facts_key"] = tuple(person[name] for name in (
+            key = tuple(person[name] for name in (
                 "company_id", "safety_role", "employee_type", "job_id", "department_id"))
+            if key not in facts_by_key:
+                facts_by_key[key] = {
+                    "company_id": person["company_id"],
+                    "high_risk": high_risk[person["company_id"]],
+                    "safety_role": person["safety_role"],
+                    "employee_type": person["employee_type"],
+                    "job_id": person["job_id"],
+                    "job_risk_class": risk_classes.get(person["job_id"], False),
+                    "department_path": department_paths.get(person["department_id"], set()),
+                }
+            person["facts"] = facts_by_key[key]
+            person["facts_key"] = key
         return people
 
     def _person_facts(self):
