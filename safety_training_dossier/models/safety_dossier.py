@@ -55,7 +55,7 @@ CERTIFICATE_STATES = [
 ]
 # Worst first: the dossier shows the worst state of its certificates.
 CERTIFICATE_STATE_SEVERITY = ["expired", "review_overdue", "review_due", "valid"]
-# One record as the compliance engine reads it: a person has hundreds, so a tuple, not a dict.
+# One record as the compliance engine reads it: a batch reads thousands, so a tuple, not a dict.
 TrainingRow = namedtuple("TrainingRow", ["date", "training_type_id", "course_id", "hours"])
 
 
@@ -358,9 +358,9 @@ class SafetyDossier(models.Model):
             "active", "company_id", "safety_role", "employee_type", "job_id", "department_id", "onboarding_date",
             "compliance_state", "next_due_date", "compliance_computed_on"])
         rows_by_id = {row["id"]: row for row in rows}
-        # In the order of ``self``, as the engine has always processed them (it sets the order of new statuses).
-        # A deleted dossier has no row and is left out.
+        # In the order of ``self``, which sets the order of new statuses. A deleted dossier has no row.
         people = [rows_by_id[dossier_id] for dossier_id in self.ids if dossier_id in rows_by_id]
+
         companies = self.env["res.company"].browse({person["company_id"] for person in people})
         high_risk = {company.id: bool(company.safety_high_risk_tier) for company in companies}
         job_ids = list({person["job_id"] for person in people if person["job_id"]})
@@ -373,6 +373,7 @@ class SafetyDossier(models.Model):
             row["id"]: {int(part) for part in (row["parent_path"] or "").split("/") if part}
             for row in read_rows(self.env["hr.department"], [("id", "in", department_ids)], ["parent_path"])
         }
+
         # People with the same key share one facts dict, and the engine matches rules once per key.
         facts_by_key = {}
         for person in people:
@@ -444,8 +445,8 @@ class SafetyDossier(models.Model):
                 ]
                 context["matching_rules"][person["facts_key"]] = rules
             for rule in rules:
-                # Most rules open no period for a given person, so only the rules that count
-                # records to find their periods filter them first.
+                # Most rules open no period for a given person. Only "months" rules need the
+                # records to find their periods, and the others filter them once a period opens.
                 rule_records = None
                 if rule["recurrence"] == "months":
                     rule_records = self._rule_records(rule, person_records)

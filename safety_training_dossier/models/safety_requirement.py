@@ -164,7 +164,7 @@ class SafetyRequirement(models.Model):
         ``rule`` comes from _engine_values, ``person`` and ``company`` from the engine
         (safety.dossier._person_rows and _company_values). ``events`` are the person's
         event rows and ``records`` the TrainingRow tuples of the records that satisfy
-        the rule, both oldest first; only "months" rules read ``records``.
+        the rule, both oldest first. Only "months" rules read ``records``.
         Nothing opens before the company's cut-over date.
         """
         cut_over = company["cut_over"]
