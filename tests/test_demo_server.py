@@ -81,7 +81,8 @@ def json_rpc(session, path, params):
     response.raise_for_status()
     body = response.json()
     assert "error" not in body, body.get("error")
-    return body["result"]
+    # Odoo leaves "result" out when the method returned None.
+    return body.get("result")
 
 
 def login(database, user, password):
@@ -184,3 +185,49 @@ def test_due_list_matches_hand_computation(demo_server):
         "kwargs": {"fields": ["employee_number"]}})
     # 李娜's certificate review is overdue.
     assert [dossier["employee_number"] for dossier in flagged] == ["E1003"]
+
+
+def call(session, model, method, args, **kwargs):
+    return json_rpc(session, "/web/dataset/call_kw", {"model": model, "method": method, "args": args,
+                                                      "kwargs": kwargs})
+
+
+def digest_count(admin):
+    return call(admin, "mail.mail", "search_count", [[("subject", "like", "安全培训到期清单")]])
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils (scripts/system_packages.sh)")
+def test_closed_loop_from_failure_to_pass(demo_server):
+    """赵磊 failed the welding practice: the officer submits his notice, 黄丽 approves it, a passing
+    re-examination closes it, and the daily reminder run sends one digest however often it runs."""
+    officer = login(demo_server, "officer", "officer")
+    manager = login(demo_server, "manager", "manager")
+    notices = call(officer, "safety.rectification", "search_read", [[("dossier_id.employee_number", "=", "W2002")]],
+                   fields=["name", "state", "cause"])
+    assert [(notice["state"], notice["cause"]) for notice in notices] == [("draft", "failed")]
+    notice_id = notices[0]["id"]
+    call(officer, "safety.rectification", "action_submit", [[notice_id]])
+    waiting = call(manager, "safety.rectification", "search_read", [[("state", "=", "submitted")]], fields=["name"])
+    assert notice_id in [notice["id"] for notice in waiting]
+    call(manager, "safety.rectification", "action_approve", [[notice_id]])
+
+    action = call(officer, "safety.rectification", "action_schedule_retake", [[notice_id]])
+    call(officer, "safety.training.record", "write", [[action["res_id"]],
+         {"theory_score": 82, "practical_score": 85, "result": "passed"}])
+    call(officer, "safety.training.record", "action_confirm", [[action["res_id"]]])
+    [notice] = call(officer, "safety.rectification", "read", [[notice_id]], fields=["state", "closing_record_id"])
+    assert notice["state"] == "closed"
+    assert notice["closing_record_id"][0] == action["res_id"]
+
+    dossier_id = search_dossiers(officer, [("employee_number", "=", "W2002")])[0]["id"]
+    text = pdf_text(officer.get(f"{BASE_URL}/report/pdf/{REPORT}/{dossier_id}", timeout=120).content)
+    assert notices[0]["name"] in text
+    assert "已关闭" in text
+
+    admin = login(demo_server, "admin", "admin")
+    _model, cron_id = call(admin, "ir.model.data", "check_object_reference",
+                           ["safety_training_dossier", "ir_cron_safety_reminders"])
+    call(admin, "ir.cron", "method_direct_trigger", [[cron_id]])
+    assert digest_count(admin) == 1
+    call(admin, "ir.cron", "method_direct_trigger", [[cron_id]])
+    assert digest_count(admin) == 1

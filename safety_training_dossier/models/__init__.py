@@ -4,6 +4,7 @@ from . import (
     hr_job,
     hr_version,
     ir_actions_report,
+    mail_activity,
     res_company,
     safety_certificate,
     safety_certificate_review,

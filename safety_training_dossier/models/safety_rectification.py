@@ -259,7 +259,7 @@ class SafetyRectification(models.Model):
             lambda activity: activity.activity_type_id
             == self.env.ref("safety_training_dossier.mail_activity_type_rectification_approval"))
         # sudo: the approver closes the activities of the other approvers of the same notice too.
-        activities.sudo().action_feedback(feedback=feedback)
+        activities.sudo().with_context(safety_closing_approval=True).action_feedback(feedback=feedback)
 
     # Progress from training records -------------------------------------------
 

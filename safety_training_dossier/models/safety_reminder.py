@@ -26,9 +26,11 @@ class SafetyReminder(models.Model):
     key = fields.Char(required=True, readonly=True, index=True)
     kind = fields.Selection(REMINDER_KINDS, required=True, readonly=True)
     lead_days = fields.Integer(readonly=True, help="Days before the due date; 0 for overdue items.")
+    # "set null": the reminder outlives its item, so that its key still blocks a second mail and the
+    # daily run can close the activities of an item that is gone.
     status_id = fields.Many2one(
-        "safety.requirement.status", string="Requirement Status", readonly=True, index=True, ondelete="cascade")
-    certificate_id = fields.Many2one("safety.certificate", readonly=True, index=True, ondelete="cascade")
+        "safety.requirement.status", string="Requirement Status", readonly=True, index=True, ondelete="set null")
+    certificate_id = fields.Many2one("safety.certificate", readonly=True, index=True, ondelete="set null")
     dossier_id = fields.Many2one("safety.dossier", string="Person", required=True, readonly=True, index=True,
                                  ondelete="cascade")
     employee_number = fields.Char(related="dossier_id.employee_number")
@@ -64,6 +66,7 @@ class SafetyReminder(models.Model):
         Each step resumes from the stored reminders, so a run that stops midway loses nothing
         and a second run sends nothing twice.
         """
+        self._close_resolved_activities()
         self._create_due_reminders()
         self._notify_pending()
         self._send_digests()
@@ -74,6 +77,29 @@ class SafetyReminder(models.Model):
         self._create_due_reminders(escalation=True)
         self._notify_pending()
         self._send_digests()
+
+    # Step 0: close -------------------------------------------------------------
+
+    @api.model
+    def _close_resolved_activities(self):
+        """Mark done the open reminder activities whose item is met, exempt, reviewed or gone."""
+        reminders = self.sudo().search([("activity_ids", "!=", False)])
+        resolved = reminders.filtered(lambda reminder: not reminder._still_due())
+        if resolved:
+            resolved.activity_ids.with_context(mail_activity_quick_update=True).action_feedback(
+                feedback=self.env._("Resolved: the item is no longer due."))
+        return resolved
+
+    def _still_due(self):
+        """Return True while the item of this reminder is open with the same due date."""
+        self.ensure_one()
+        if self.status_id:
+            return self.status_id.state in OPEN_STATUS_STATES and self.status_id.due_date == self.due_date
+        certificate = self.certificate_id
+        if certificate and certificate.active and not certificate.revoked:
+            due = min(day for day in (certificate.next_review_date, certificate.valid_until) if day)
+            return due == self.due_date
+        return False
 
     # Step 1: store ---------------------------------------------------------------
 

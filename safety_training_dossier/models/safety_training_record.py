@@ -209,6 +209,7 @@ class SafetyTrainingRecord(models.Model):
         })
         self._follow_rectifications()
         self.dossier_id._recompute_compliance()
+        return True
 
     def _needs_rectification(self):
         """Return True when this confirmed record failed, or missed mandatory training without excuse."""

@@ -7,6 +7,7 @@ from . import (
     test_report,
     test_security,
     test_session_grid,
+    test_training_plan,
     test_training_record,
     test_translations,
 )

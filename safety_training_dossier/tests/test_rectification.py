@@ -227,3 +227,40 @@ class TestRectification(SafetyCase):
             self.company.safety_rectification_days = 0
         with self.assertRaises(ValidationError):
             self.company.safety_max_failed_attempts = 0
+
+    @freeze_time(NOON_UTC)
+    def test_notice_and_session_archive_print(self):
+        session = self.create_session(self.dossier | self.other_dossier, location="一号培训室")
+        session.record_ids.filtered(lambda record: record.dossier_id == self.dossier).write(
+            {"theory_score": 40, "result": "failed", "signed_in_at": "2026-03-02 00:55:00"})
+        session.record_ids.filtered(lambda record: record.dossier_id == self.other_dossier).write(
+            {"theory_score": 90, "result": "passed"})
+        session.photo_ids = self.env["ir.attachment"].create({
+            "name": "roster.png", "mimetype": "image/png",
+            # A 1x1 transparent PNG.
+            "datas": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",
+        })
+        session.action_confirm()
+        notice = self.notice_of(session.record_ids.filtered(lambda record: record.dossier_id == self.dossier))
+        Report = self.env["ir.actions.report"].with_context(tz="Asia/Shanghai")
+        html = Report._render_qweb_html("safety_training_dossier.report_safety_rectification", notice.ids)[0].decode()
+        for text in (notice.name, "张伟", "E1001", "Company-level induction", "2026-04-09", "40.0"):
+            self.assertIn(text, html)
+        archive = "safety_training_dossier.report_safety_training_session"
+        html = Report._render_qweb_html(archive, session.ids)[0].decode()
+        for text in (session.name, "一号培训室", "徐明", "张伟", "王强", "E1002", "90.0", "data:image/png;base64"):
+            self.assertIn(text, html)
+        # 00:55 UTC prints as 08:55 in the printing user's time zone.
+        self.assertIn("08:55", html)
+
+    @freeze_time(NOON_UTC)
+    def test_marking_the_approval_activity_done_approves(self):
+        notice = self.notice_of(self.confirm_failed())
+        notice.action_submit()
+        activity = notice.activity_ids
+        with self.assertRaises(AccessError):
+            activity.with_user(self.other_manager_user).sudo(False).action_feedback(feedback="ok")
+        activity.with_user(self.manager_user).action_feedback(feedback="同意")
+        self.assertEqual(notice.state, "approved")
+        self.assertEqual(notice.approved_by_id, self.manager_user)
+        self.assertFalse(notice.activity_ids)

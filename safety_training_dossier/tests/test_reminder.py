@@ -192,10 +192,27 @@ class TestReminder(SafetyCase):
             self.run_cron()
         self.assertEqual(self.Reminder.search([]).activity_ids.user_id, self.officer)
 
-    def test_bad_lead_times_are_refused_with_the_value(self):
+    def test_bad_lead_times_rejected(self):
         for value in ("90,abc", "0", "", "400"):
             with self.assertRaises(ValidationError) as error:
                 self.company.safety_reminder_lead_days = value
             self.assertIn("90,30,7", str(error.exception))
         self.company.safety_reminder_lead_days = "60， 14"
         self.assertEqual(self.company._safety_reminder_leads(), [60, 14])
+
+    def test_met_or_deleted_item_closes_its_activities(self):
+        with freeze_time(NOON_UTC):
+            met = self.add_status(date(2026, 6, 20))
+            gone = self.add_status(date(2026, 6, 22), self.other_dossier)
+            self.run_cron()
+        activities = self.Reminder.search([]).activity_ids
+        self.assertEqual(len(activities), 4)
+        met.state = "met"
+        gone.unlink()
+        with freeze_time("2026-06-02 04:00:00"):
+            self.run_cron()
+        # Odoo keeps a done activity, archived.
+        self.assertFalse(activities.filtered("active"))
+        self.assertTrue(all(activities.mapped("date_done")))
+        # The reminders stay, so their keys still block a second mail.
+        self.assertEqual(len(self.Reminder.search([])), 2)

@@ -5,7 +5,7 @@ import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 # Month 0 holds what is due at any time of the year (annual retraining).
 MONTHS = [
@@ -29,7 +29,7 @@ class SafetyTrainingPlan(models.TransientModel):
     def _check_year(self):
         for plan in self:
             if not 2000 <= plan.year <= 2100:
-                raise UserError(self.env._("The plan year must be between 2000 and 2100, not %(year)s.",
+                raise ValidationError(self.env._("The plan year must be between 2000 and 2100, not %(year)s.",
                                            year=plan.year))
 
     def action_compute(self):
