@@ -6,7 +6,7 @@
     "author": "Safety Training Dossier developers",
     "license": "LGPL-3",
     "depends": ["hr", "mail", "portal", "resource"],
-    "external_dependencies": {"python": ["reportlab", "xlsxwriter"]},
+    "external_dependencies": {"python": ["cryptography", "reportlab", "xlsxwriter"]},
     "data": [
         "security/safety_security.xml",
         "security/ir.model.access.csv",
@@ -40,5 +40,6 @@
         "demo/safety_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "application": True,
 }

@@ -26,10 +26,23 @@ list_db = False
 CONF
 [ -n "${DB_PASSWORD:-}" ] && printf 'db_password = %s\n' "$DB_PASSWORD" >> "$config"
 
-# A leading word without a dash is an odoo-bin subcommand (shell, ...): it goes first.
+# The key of the encrypted identity numbers lives beside the database settings, never in the
+# database. A deployment sets safety_id_key in its own odoo.conf or SAFETY_ID_KEY instead.
+key_file="$LOCAL_DIR/safety_id_key"
+if [ -z "${SAFETY_ID_KEY:-}" ]; then
+  if [ ! -s "$key_file" ]; then
+    (umask 077 && "$VENV_DIR/bin/python" -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())' \
+      > "$key_file")
+  fi
+  SAFETY_ID_KEY=$(cat "$key_file")
+  export SAFETY_ID_KEY
+fi
+
+# A leading word without a dash is an odoo-bin subcommand (shell, ...): it goes first, after
+# --addons-path, which odoo-bin reads there to find the commands that addons add.
 subcommand=()
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
-  subcommand=("$1")
+  subcommand=("--addons-path=$addons_path" "$1")
   shift
 fi
 exec "$VENV_DIR/bin/python" "$src/odoo-bin" "${subcommand[@]}" -c "$config" "$@"

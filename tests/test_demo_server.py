@@ -17,6 +17,9 @@ import unicodedata
 import pytest
 import requests
 
+from conftest import load_tool
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -231,3 +234,23 @@ def test_closed_loop_from_failure_to_pass(demo_server):
     assert digest_count(admin) == 1
     call(admin, "ir.cron", "method_direct_trigger", [[cron_id]])
     assert digest_count(admin) == 1
+
+
+def test_database_dump_holds_no_valid_id_number(demo_server, repo_dir):
+    """PIPL: the demo has resident ID numbers, yet a data dump shows none of them."""
+    id_number = load_tool("id_number")
+    dump = subprocess.run(["pg_dump", "--data-only", demo_server], env=database_environment(repo_dir),
+                          capture_output=True, text=True, check=True).stdout
+    candidates = set(re.findall(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])", dump))
+    assert [number for number in candidates if id_number.is_valid_id_number(number)] == []
+    # HR still finds the person by the full number, and shows it.
+    admin = login(demo_server, "admin", "admin")
+    found = call(admin, "hr.employee", "search_read", [[("identification_id", "=", "440304199202280042")]],
+                 fields=["name", "identification_id"])
+    assert [(employee["name"], employee["identification_id"]) for employee in found] == [
+        ("赵磊", "440304199202280042")]
+    # The safety officer sees it masked on the dossier.
+    officer = login(demo_server, "officer", "officer")
+    [dossier] = call(officer, "safety.dossier", "search_read", [[("employee_number", "=", "W2002")]],
+                     fields=["id_number"])
+    assert dossier["id_number"] == "**************0042"

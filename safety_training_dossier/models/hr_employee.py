@@ -43,6 +43,9 @@ class HrEmployee(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
+        if "identification_id" in vals:
+            # The value as typed stays in the employee's cache; the version stored it normalised.
+            self.invalidate_recordset(["identification_id"])
         if DOSSIER_EMPLOYEE_FIELDS & vals.keys():
             self._sync_safety_dossiers()
         return result

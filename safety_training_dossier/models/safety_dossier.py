@@ -6,8 +6,12 @@ from operator import attrgetter
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models, modules
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import split_every
+
+from ..tools.id_crypto import mask
+from .hr_version import ID_DOCUMENT_TYPES
 
 _logger = logging.getLogger(__name__)
 
@@ -101,6 +105,14 @@ class SafetyDossier(models.Model):
     user_id = fields.Many2one(
         "res.users", readonly=True, index=True, help="The employee's internal user, copied from HR.")
     work_email = fields.Char(readonly=True, help="The employee's work e-mail, copied from HR; reminders go there.")
+    id_document_type = fields.Selection(
+        ID_DOCUMENT_TYPES, string="Identity Document Type", compute="_compute_id_number",
+        inverse="_inverse_id_number")
+    id_number = fields.Char(
+        string="Identity Number", compute="_compute_id_number", inverse="_inverse_id_number",
+        search="_search_id_number",
+        help="Shown masked (last 4 characters). Stored encrypted on the employee's current HR version; "
+             "type the full number to change it.")
     portal_user_id = fields.Many2one(
         "res.users", index=True, copy=False, tracking=True,
         domain=[("share", "=", True)], help="Portal login through which the person reads this dossier.")
@@ -217,6 +229,50 @@ class SafetyDossier(models.Model):
         self.ensure_one()
         return self._action_for_this_dossier("safety_training_dossier.safety_training_record_action")
 
+    # Identity numbers: the full number lives encrypted on the HR version; the dossier shows it masked.
+
+    @api.depends("employee_id.version_id.safety_id_last4", "employee_id.version_id.safety_id_document_type")
+    def _compute_id_number(self):
+        # sudo: the dossier's readers (the person, a manager, a safety officer) cannot read HR versions.
+        for dossier in self:
+            version = dossier.sudo().employee_id.version_id
+            dossier.id_document_type = version.safety_id_document_type
+            dossier.id_number = mask(version.safety_id_last4) or False
+
+    def _inverse_id_number(self):
+        for dossier in self:
+            if dossier.id_number and "*" in dossier.id_number:
+                # The masked value came back unchanged from a form: keep the stored number.
+                if dossier.id_document_type != dossier.sudo().employee_id.version_id.safety_id_document_type:
+                    dossier.sudo().employee_id.version_id.safety_id_document_type = dossier.id_document_type
+                continue
+            # sudo: safety officers set the number without HR rights; the ORM still checked they may
+            # write the dossier.
+            dossier.sudo().employee_id.version_id._safety_set_id_number(dossier.id_number, dossier.id_document_type)
+            dossier.message_post(body=self.env._("Identity number changed by %(user)s.", user=self.env.user.name))
+
+    def _search_id_number(self, operator, value):
+        # sudo: the dossier's readers cannot read HR versions; only matching employee ids come back.
+        versions = self.env["hr.version"].sudo().search([("identification_id", operator, value)])
+        return [("employee_id", "in", versions.employee_id.ids)]
+
+    def action_reveal_id_number(self):
+        """Show the full identity number to a Safety administrator, and log who saw whose number."""
+        self.ensure_one()
+        if not self.env.user.has_group("safety_training_dossier.group_safety_admin"):
+            raise AccessError(self.env._("Only a Safety administrator can reveal a full identity number."))
+        # sudo: the Safety administrator may lack HR rights; the access check is the group above.
+        number = self.sudo().employee_id.version_id.identification_id
+        if not number:
+            raise UserError(self.env._("%(person)s has no identity number recorded.", person=self.name))
+        self.message_post(body=self.env._("Full identity number revealed to %(user)s.", user=self.env.user.name))
+        _logger.info("Identity number of dossier %s revealed to user %s", self.id, self.env.uid)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": self.name, "message": number, "sticky": True, "type": "warning"},
+        }
+
     def action_open_rectifications(self):
         return self._action_for_this_dossier("safety_training_dossier.safety_rectification_action")
 
@@ -272,6 +328,9 @@ class SafetyDossier(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
+        if {"id_number", "id_document_type"} & vals.keys():
+            # The written value stays in the cache during the write: read the masked number back.
+            self.invalidate_recordset(["id_number", "id_document_type"])
         if {"safety_role", "role_appointment_date"} & vals.keys():
             self._record_appointments()
         if "return_date" in vals:
