@@ -2,6 +2,7 @@ from . import (
     test_certificate,
     test_compliance,
     test_dossier,
+    test_kpi,
     test_rectification,
     test_reminder,
     test_report,
