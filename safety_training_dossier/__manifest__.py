@@ -20,6 +20,7 @@
         "data/mail_templates.xml",
         "reports/dossier_report.xml",
         "reports/rectification_report.xml",
+        "reports/kpi_report.xml",
         "wizards/safety_training_record_reset_views.xml",
         "wizards/safety_training_plan_views.xml",
         "views/safety_dossier_views.xml",
@@ -33,12 +34,18 @@
         "views/safety_requirement_views.xml",
         "views/safety_rectification_views.xml",
         "views/safety_reminder_views.xml",
+        "views/safety_kpi_views.xml",
         "views/safety_menus.xml",
         "views/safety_four_new_change_views.xml",
     ],
     "demo": [
         "demo/safety_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "safety_training_dossier/static/src/kpi_dashboard/*",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "application": True,

@@ -11,6 +11,8 @@ from . import (
     safety_dossier,
     safety_dossier_event,
     safety_four_new_change,
+    safety_kpi,
+    safety_kpi_snapshot,
     safety_rectification,
     safety_reminder,
     safety_requirement,

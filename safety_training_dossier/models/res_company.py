@@ -41,6 +41,19 @@ class ResCompany(models.Model):
         string="Failed Attempts Before Escalation", default=3,
         help="Failed attempts on one rectification notice after which it goes to the safety administrator.")
 
+    safety_target_completeness = fields.Float(
+        string="Target: Dossier Completeness Rate (%)", default=98.0,
+        help="The dashboard shows the dossier completeness rate green at or above this percentage.")
+    safety_target_coverage = fields.Float(
+        string="Target: Training Coverage (%)", default=95.0,
+        help="The dashboard shows the training coverage green at or above this percentage.")
+    safety_target_pass_rate = fields.Float(
+        string="Target: Pass Rate (%)", default=90.0,
+        help="The dashboard shows both pass rates green at or above this percentage.")
+    safety_target_on_time_review = fields.Float(
+        string="Target: On-Time Review Rate (%)", default=100.0,
+        help="The dashboard shows the on-time review rate green at or above this percentage.")
+
     @api.constrains("safety_reminder_lead_days", "safety_rectification_days", "safety_max_failed_attempts")
     def _check_safety_loop_settings(self):
         for company in self:
@@ -53,6 +66,18 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._(
                     "%(company)s: the failed attempts before escalation must be 1 or more, not %(attempts)s.",
                     company=company.name, attempts=company.safety_max_failed_attempts))
+
+    @api.constrains("safety_target_completeness", "safety_target_coverage", "safety_target_pass_rate",
+                    "safety_target_on_time_review")
+    def _check_safety_targets(self):
+        for company in self:
+            for name in ("safety_target_completeness", "safety_target_coverage", "safety_target_pass_rate",
+                         "safety_target_on_time_review"):
+                if not 0 <= company[name] <= 100:
+                    raise ValidationError(self.env._(
+                        "%(company)s: the target \"%(target)s\" must be a percentage from 0 to 100, not %(value)s.",
+                        company=company.name, target=company._fields[name].get_description(self.env)["string"],
+                        value=company[name]))
 
     def _safety_reminder_leads(self):
         """Return the reminder lead times in days, largest first; raise a clear error on a bad setting."""

@@ -12,6 +12,7 @@ from odoo.tools import split_every
 
 from ..tools.id_crypto import mask
 from .hr_version import ID_DOCUMENT_TYPES
+from .safety_kpi import COMPLETE_DOSSIER_DEFINITION
 
 _logger = logging.getLogger(__name__)
 
@@ -154,6 +155,9 @@ class SafetyDossier(models.Model):
         help="Local date of the last compliance computation; the nightly pass resumes from it.")
     last_departure_date = fields.Date(
         readonly=True, help="Last departure date HR recorded; kept when HR clears it on the person's return.")
+    is_complete = fields.Boolean(
+        string="Complete Dossier", compute="_compute_is_complete", search="_search_is_complete",
+        help=COMPLETE_DOSSIER_DEFINITION)
 
     _employee_uniq = models.Constraint(
         "unique (employee_id)", "An employee has exactly one safety training dossier.")
@@ -224,6 +228,24 @@ class SafetyDossier(models.Model):
         unauthorised = Domain("certificate_ids", "any", Domain.OR(
             Certificate._status_domain(status) for status in ("expired", "review_overdue", "invalid")))
         return unauthorised if True in value else ~unauthorised
+
+    def _compute_is_complete(self):
+        complete = self.browse()
+        for company in self.company_id:
+            today = company._safety_local_today()
+            complete |= self.search(
+                Domain("id", "in", self.ids) & self.env["safety.kpi"]._complete_dossier_domain(company, today))
+        for dossier in self:
+            dossier.is_complete = dossier in complete
+
+    def _search_is_complete(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        Kpi = self.env["safety.kpi"]
+        # Each company has its own local today and cut-over date.
+        complete = Domain.OR(
+            Kpi._complete_dossier_domain(company, company._safety_local_today()) for company in self.env.companies)
+        return complete if True in value else ~complete
 
     def action_open_training_records(self):
         self.ensure_one()

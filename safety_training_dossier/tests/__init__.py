@@ -3,6 +3,7 @@ from . import (
     test_compliance,
     test_dossier,
     test_id_store,
+    test_kpi,
     test_rectification,
     test_reminder,
     test_report,

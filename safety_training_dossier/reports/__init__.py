@@ -1,0 +1,1 @@
+from . import safety_report_assessment, safety_report_requirement
