@@ -45,6 +45,9 @@
         "web.assets_backend": [
             "safety_training_dossier/static/src/kpi_dashboard/*",
         ],
+        "web.assets_tests": [
+            "safety_training_dossier/static/tests/tours/*",
+        ],
     },
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

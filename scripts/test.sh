@@ -48,8 +48,10 @@ cleanup
 
 info "pytest tests in tests/"
 pytest_log="$LOCAL_DIR/test-pytest.log"
-# shellcheck disable=SC2086
-(cd "$REPO_DIR" && "$VENV_DIR/bin/python" -m pytest tests -p no:cacheprovider -q ${PYTEST_ARGS:-}) 2>&1 | tee "$pytest_log"
+# PYTEST_ARGS is split as the shell would, so a quoted expression stays one argument: -k 'a or b'.
+eval "pytest_args=(${PYTEST_ARGS:-})"
+(cd "$REPO_DIR" && "$VENV_DIR/bin/python" -m pytest tests -p no:cacheprovider -q "${pytest_args[@]}") 2>&1 \
+  | tee "$pytest_log"
 pytest_rc=${PIPESTATUS[0]}
 last=$(tail -n 1 "$pytest_log")
 py_passed=$(grep -oE '[0-9]+ passed' <<<"$last" | grep -oE '[0-9]+' || true)

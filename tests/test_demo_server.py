@@ -254,3 +254,23 @@ def test_database_dump_holds_no_valid_id_number(demo_server, repo_dir):
     [dossier] = call(officer, "safety.dossier", "search_read", [[("employee_number", "=", "W2002")]],
                      fields=["id_number"])
     assert dossier["id_number"] == "**************0042"
+
+
+def test_dashboard_kpis_of_the_demo_plant(demo_server):
+    """The dashboard's figures against the demo's certificates, and a manager's narrower view."""
+    officer = login(demo_server, "officer", "officer")
+    data = call(officer, "safety.kpi", "get_dashboard_data", [])
+    cards = {card["name"]: card for card in data["kpis"]}
+    # Five certificates, reviewed every 3 years (1,095 or 1,096 days): 李娜's was issued 1,115 days ago
+    # and never reviewed, so it is overdue; the four others are on time.
+    assert cards["on_time_review_rate"]["value"] == 80.0
+    assert cards["on_time_review_rate"]["state"] == "bad"  # the default target is 100 %
+    officer_departments = {item["department"] for item in data["overdue_items"]}
+    assert len(officer_departments) > 1
+
+    manager = login(demo_server, "manager", "manager")
+    data = call(manager, "safety.kpi", "get_dashboard_data", [])
+    cards = {card["name"]: card for card in data["kpis"]}
+    # 黄丽 manages the Welding Workshop: only 杨帆's and 赵磊's certificates, both on time.
+    assert cards["on_time_review_rate"]["value"] == 100.0
+    assert {item["department"] for item in data["overdue_items"]} == {"Welding Workshop"}

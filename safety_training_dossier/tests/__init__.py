@@ -4,6 +4,7 @@ from . import (
     test_dossier,
     test_id_store,
     test_kpi,
+    test_kpi_dashboard_tour,
     test_rectification,
     test_reminder,
     test_report,
