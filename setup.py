@@ -32,7 +32,7 @@ def data_files():
     """Return every file of the addon that is not Python bytecode, relative to the addon folder.
 
     The manifest, XML data, views, reports, CSV rules, translations, static files, the CLI
-    command and the readme all ship, whatever folder holds them.
+    command and the readme all ship, whatever folder contains them.
     """
     return sorted(
         str(path.relative_to(ADDON_DIR)) for path in ADDON_DIR.rglob("*")

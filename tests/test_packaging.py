@@ -1,4 +1,4 @@
-"""The pip distribution: `python -m pip wheel .` builds it, it holds every file the addon needs, and
+"""The pip distribution: `python -m pip wheel .` builds it, it contains every file the addon needs, and
 Odoo installs the addon from it with no addons_path entry for this repository."""
 
 import os
@@ -23,7 +23,7 @@ def wheel(repo_dir, tmp_path_factory):
     return built
 
 
-def test_wheel_holds_the_addon(wheel, repo_dir):
+def test_wheel_contains_the_addon(wheel, repo_dir):
     names = set(zipfile.ZipFile(wheel).namelist())
     addon_dir = repo_dir / ADDON
     expected = {

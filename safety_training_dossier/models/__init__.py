@@ -10,6 +10,8 @@ from . import (
     safety_certificate_review,
     safety_dossier,
     safety_dossier_event,
+    safety_dossier_print_job,
+    safety_dossier_print_part,
     safety_four_new_change,
     safety_kpi,
     safety_kpi_snapshot,

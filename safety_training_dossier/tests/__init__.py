@@ -2,6 +2,7 @@ from . import (
     test_certificate,
     test_compliance,
     test_dossier,
+    test_dossier_print,
     test_id_store,
     test_kpi,
     test_kpi_dashboard_tour,
