@@ -21,6 +21,7 @@
         "reports/dossier_report.xml",
         "reports/rectification_report.xml",
         "reports/dossier_print_toc.xml",
+        "reports/induction_card_report.xml",
         "reports/kpi_report.xml",
         "wizards/safety_training_record_reset_views.xml",
         "wizards/safety_training_plan_views.xml",

@@ -7,6 +7,7 @@ from ..tools.pdf_pages import stamp_page_numbers
 # Reports rendered one record at a time and numbered "x / y" per record.
 PER_PERSON_REPORTS = {
     "safety_training_dossier.report_safety_dossier",
+    "safety_training_dossier.report_safety_induction_card",
     "safety_training_dossier.report_safety_rectification",
     "safety_training_dossier.report_safety_training_session",
 }

@@ -312,6 +312,23 @@ class SafetyDossier(models.Model):
         self.ensure_one()
         return self.env.ref("safety_training_dossier.safety_dossier_report_action").report_action(self)
 
+    def _get_induction_card_levels(self):
+        """Return the three induction levels of the card, each with its latest passed, confirmed record."""
+        self.ensure_one()
+        labels = dict(self.env["safety.training.type"]._fields["induction_level"]._description_selection(self.env))
+        passed = self.training_record_ids.filtered(
+            lambda record: record.state == "confirmed" and record.result == "passed"
+            and record.training_type_id.induction_level).sorted(lambda record: (record.date, record.id))
+        levels = []
+        for level in ("company_level", "workshop_level", "team_level"):
+            records = passed.filtered(lambda record, level=level: record.training_type_id.induction_level == level)
+            levels.append({"label": labels[level], "record": records[-1:]})
+        return levels
+
+    def action_print_induction_card(self):
+        self.ensure_one()
+        return self.env.ref("safety_training_dossier.safety_induction_card_report_action").report_action(self)
+
     def _get_report_sections(self):
         """Return the rows of the dossier PDF, grouped by section."""
         self.ensure_one()

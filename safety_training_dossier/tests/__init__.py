@@ -4,6 +4,7 @@ from . import (
     test_dossier,
     test_dossier_print,
     test_id_store,
+    test_induction_card,
     test_kpi,
     test_kpi_dashboard_tour,
     test_rectification,
