@@ -10,6 +10,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import unicodedata
@@ -274,3 +275,15 @@ def test_dashboard_kpis_of_the_demo_plant(demo_server):
     # 黄丽 manages the Welding Workshop: only 杨帆's and 赵磊's certificates, both on time.
     assert cards["on_time_review_rate"]["value"] == 100.0
     assert {item["department"] for item in data["overdue_items"]} == {"Welding Workshop"}
+
+
+def test_guide_screenshots_are_reproducible(demo_server, repo_dir, tmp_path):
+    """scripts/screenshots.py (make screenshots) takes every picture of docs/ from the running demo."""
+    environment = dict(os.environ, BASE_URL=BASE_URL, DB=demo_server)
+    subprocess.run([sys.executable, str(repo_dir / "scripts" / "screenshots.py"), str(tmp_path)], env=environment,
+                   check=True, capture_output=True, timeout=600)
+    taken = {path.name for path in tmp_path.glob("*.png")}
+    assert taken == {path.name for path in (repo_dir / "docs" / "images").glob("*.png")}
+    for path in tmp_path.glob("*.png"):
+        assert path.read_bytes().startswith(b"\x89PNG")
+        assert path.stat().st_size > 20_000, path.name
