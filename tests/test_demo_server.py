@@ -281,7 +281,7 @@ def test_worker_without_email_signs_in_by_qr(demo_server):
 
     [session] = call(officer, "safety.training.session", "search_read",
                      [[("state", "=", "draft"), ("record_ids.dossier_id", "=", dossier["id"])]],
-                     fields=["sign_in_url", "course_id"])
+                     fields=["sign_in_url", "course_id"], context={"lang": "zh_CN"})
     sign_in_url = f"{BASE_URL}{urlsplit(session['sign_in_url']).path}"
     page = worker.get(sign_in_url, timeout=60)
     assert page.status_code == 200
@@ -294,6 +294,7 @@ def test_worker_without_email_signs_in_by_qr(demo_server):
     assert record["signed_in_at"]
     assert (record["attendance"], record["source"]) == ("present", "qr")
 
+    # The worker's portal is in Chinese, like the course name read above.
     assert session["course_id"][1] in worker.get(f"{BASE_URL}/my/safety", timeout=60).text
     other_id = search_dossiers(officer, [("employee_number", "=", "W2002")])[0]["id"]
     for path in (f"/my/safety/dossier/{other_id}", f"/my/safety/dossier/{other_id}/pdf"):
