@@ -2,7 +2,7 @@ import logging
 
 from odoo.tools import SQL
 
-from . import models, reports, wizards
+from . import controllers, models, reports, wizards
 from .tools.id_crypto import mask
 
 _logger = logging.getLogger(__name__)

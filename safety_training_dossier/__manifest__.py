@@ -6,7 +6,7 @@
     "author": "Safety Training Dossier developers",
     "license": "LGPL-3",
     "depends": ["hr", "mail", "portal", "resource"],
-    "external_dependencies": {"python": ["cryptography", "reportlab", "xlsxwriter"]},
+    "external_dependencies": {"python": ["cryptography", "qrcode", "reportlab", "xlsxwriter"]},
     "data": [
         "security/safety_security.xml",
         "security/ir.model.access.csv",
@@ -23,8 +23,10 @@
         "reports/dossier_print_toc.xml",
         "reports/induction_card_report.xml",
         "reports/kpi_report.xml",
+        "reports/sign_in_sheet_report.xml",
         "wizards/safety_training_record_reset_views.xml",
         "wizards/safety_training_plan_views.xml",
+        "wizards/safety_portal_access_views.xml",
         "views/safety_dossier_views.xml",
         "views/safety_training_type_views.xml",
         "views/safety_training_course_views.xml",
@@ -40,6 +42,8 @@
         "views/safety_dossier_print_views.xml",
         "views/safety_menus.xml",
         "views/safety_four_new_change_views.xml",
+        "views/portal_templates.xml",
+        "views/sign_in_templates.xml",
     ],
     "demo": [
         "demo/safety_demo.xml",
@@ -49,7 +53,7 @@
             "safety_training_dossier/static/src/kpi_dashboard/*",
         ],
         "web.assets_tests": [
-            "safety_training_dossier/static/tests/tours/*",
+            "safety_training_dossier/static/tests/tours/*.js",
         ],
     },
     "post_init_hook": "post_init_hook",

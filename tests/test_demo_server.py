@@ -1,4 +1,4 @@
-"""`make demo` end to end: the demo server, a JSON-RPC login and a dossier PDF download.
+"""`make demo` end to end: the demo server, a JSON-RPC login, a dossier PDF download and a QR sign-in.
 
 Runs scripts/demo.sh itself on its own database and port, so the test follows the
 path a newcomer takes; the database is dropped afterwards.
@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -287,3 +288,49 @@ def test_guide_screenshots_are_reproducible(demo_server, repo_dir, tmp_path):
     for path in tmp_path.glob("*.png"):
         assert path.read_bytes().startswith(b"\x89PNG")
         assert path.stat().st_size > 20_000, path.name
+
+
+def csrf_token(html):
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_worker_without_email_signs_in_by_qr(demo_server):
+    """陈杰 has no e-mail: the officer grants him portal access, he logs in with his 工号, changes the
+    first password, signs in to the open session by its QR link and sees it in his portal dossier."""
+    officer = login(demo_server, "officer", "officer")
+    [dossier] = search_dossiers(officer, [("employee_number", "=", "E1005")])
+    action = call(officer, "safety.dossier", "action_grant_portal_access", [[dossier["id"]]])
+    [line] = call(officer, "safety.portal.access.line", "search_read", [[("access_id", "=", action["res_id"])]],
+                  fields=["result", "login", "first_password"])
+    assert (line["result"], line["login"]) == ("password", "E1005")
+
+    worker = login(demo_server, "E1005", line["first_password"])
+    page = worker.get(f"{BASE_URL}/my/safety", timeout=60)
+    assert "/my/safety/password" in page.url
+    page = worker.post(f"{BASE_URL}/my/safety/password", timeout=60, data={
+        "csrf_token": csrf_token(page.text), "old": line["first_password"], "new1": "Chen-Jie-2026!",
+        "new2": "Chen-Jie-2026!", "redirect": "/my/safety"})
+    assert f"/my/safety/dossier/{dossier['id']}" in page.url
+
+    [session] = call(officer, "safety.training.session", "search_read",
+                     [[("state", "=", "draft"), ("record_ids.dossier_id", "=", dossier["id"])]],
+                     fields=["sign_in_url", "course_id"], context={"lang": "zh_CN"})
+    sign_in_url = f"{BASE_URL}{urlsplit(session['sign_in_url']).path}"
+    page = worker.get(sign_in_url, timeout=60)
+    assert page.status_code == 200
+    done = worker.post(sign_in_url, data={"csrf_token": csrf_token(page.text)}, timeout=60)
+    assert done.status_code == 200
+    assert "陈杰" in done.text
+    [record] = call(officer, "safety.training.record", "search_read",
+                    [[("session_id", "=", session["id"]), ("dossier_id", "=", dossier["id"])]],
+                    fields=["signed_in_at", "attendance", "source"])
+    assert record["signed_in_at"]
+    assert (record["attendance"], record["source"]) == ("present", "qr")
+
+    # The worker's portal is in Chinese, like the course name read above.
+    assert session["course_id"][1] in worker.get(f"{BASE_URL}/my/safety", timeout=60).text
+    other_id = search_dossiers(officer, [("employee_number", "=", "W2002")])[0]["id"]
+    for path in (f"/my/safety/dossier/{other_id}", f"/my/safety/dossier/{other_id}/pdf"):
+        response = worker.get(f"{BASE_URL}{path}", timeout=60)
+        assert response.status_code == 403
+        assert "赵磊" not in response.text

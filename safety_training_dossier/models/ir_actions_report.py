@@ -10,6 +10,7 @@ PER_PERSON_REPORTS = {
     "safety_training_dossier.report_safety_induction_card",
     "safety_training_dossier.report_safety_rectification",
     "safety_training_dossier.report_safety_training_session",
+    "safety_training_dossier.report_safety_sign_in_sheet",
 }
 
 

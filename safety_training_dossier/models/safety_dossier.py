@@ -5,11 +5,12 @@ from operator import attrgetter
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models, modules
+from odoo import Command, api, fields, models, modules
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import split_every
 
+from ..tools.first_password import generate_first_password
 from ..tools.id_crypto import mask
 from .hr_version import ID_DOCUMENT_TYPES
 from .safety_kpi import COMPLETE_DOSSIER_DEFINITION
@@ -328,6 +329,89 @@ class SafetyDossier(models.Model):
     def action_print_induction_card(self):
         self.ensure_one()
         return self.env.ref("safety_training_dossier.safety_induction_card_report_action").report_action(self)
+    def _get_report_base_filename(self):
+        """Name the dossier PDF that the portal serves as the backend's Print Dossier names it."""
+        self.ensure_one()
+        return f"{self.employee_number or self.id}-{self.name}"
+
+    def action_grant_portal_access(self):
+        """Grant this person portal access in one step and show the login and first password."""
+        wizard = self.env["safety.portal.access"].create({"dossier_ids": [Command.set(self.ids)]})
+        return wizard.action_grant()
+
+    def _grant_portal_access(self):
+        """Create a portal login for each of these people and return one result line (dict) per person.
+
+        With a work e-mail, Odoo's portal invitation is e-mailed. Without one, the login is the employee
+        number (工号), else the work mobile number, with a random first password that the user must
+        change at the first login. People with a backend user or a portal login are skipped.
+        """
+        lines = []
+        portal_group = self.env.ref("base.group_portal")
+        for dossier in self:
+            line = {"dossier_id": dossier.id, "result": "skipped"}
+            lines.append(line)
+            if dossier.user_id:
+                line["note"] = self.env._("Has a backend user (%(login)s) and reads the dossier there.",
+                                          login=dossier.user_id.login)
+                continue
+            if dossier.portal_user_id:
+                line["note"] = self.env._("Already has portal access (login %(login)s).",
+                                          login=dossier.portal_user_id.login)
+                continue
+            # sudo: safety officers have no HR rights, and reading the contact data and creating the user
+            # needs them; the officer's right to write this dossier was checked by the caller's access.
+            employee = dossier.sudo().employee_id
+            if employee.work_email:
+                user, note = dossier._invite_portal_user(employee)
+                line.update(result="invitation" if user else "skipped", login=user.login or False, note=note)
+            else:
+                login = (employee.employee_number or "").strip() or (employee.mobile_phone or "").replace(" ", "")
+                if not login:
+                    line["note"] = self.env._(
+                        "Has no e-mail, employee number or work mobile number to log in with. Enter one in HR.")
+                    continue
+                if self.env["res.users"].sudo().with_context(active_test=False).search_count(
+                        [("login", "=", login)], limit=1):
+                    line["note"] = self.env._("The login %(login)s belongs to another user.", login=login)
+                    continue
+                password = generate_first_password()
+                # sudo: safety officers cannot create users; the user gets the portal group only.
+                user = self.env["res.users"].sudo().with_context(no_reset_password=True).create({
+                    "name": dossier.name,
+                    "login": login,
+                    "password": password,
+                    "partner_id": employee.work_contact_id.id or False,
+                    "company_id": dossier.company_id.id,
+                    "company_ids": [Command.set(dossier.company_id.ids)],
+                    "group_ids": [Command.set(portal_group.ids)],
+                    "lang": self.env.lang,
+                    "tz": dossier.company_id.partner_id.tz or "Asia/Shanghai",
+                    "safety_password_change_required": True,
+                })
+                line.update(result="password", login=login, first_password=password)
+            if line["result"] != "skipped":
+                dossier.portal_user_id = user
+                dossier.message_post(body=self.env._(
+                    "Portal access granted by %(user)s; login %(login)s.", user=self.env.user.name, login=user.login))
+                _logger.info("Portal access for dossier %s: user %s (%s)", dossier.id, user.id, line["result"])
+        return lines
+
+    def _invite_portal_user(self, employee):
+        """Send Odoo's portal invitation to the employee's work e-mail; return ``(user, note)``."""
+        self.ensure_one()
+        partner = employee.work_contact_id
+        try:
+            with self.env.cr.savepoint():
+                # sudo: the portal wizard needs user-management rights that safety officers lack.
+                wizard = self.env["portal.wizard"].sudo().create({"partner_ids": [Command.set(partner.ids)]})
+                wizard_user = wizard.user_ids.filtered(lambda line: line.partner_id == partner)
+                wizard_user.email = employee.work_email
+                wizard_user.action_grant_access()
+        except UserError as error:
+            return self.env["res.users"], str(error)
+        user = partner.with_context(active_test=False).user_ids[:1]
+        return user, self.env._("Invitation sent to %(email)s.", email=employee.work_email)
 
     def _get_report_sections(self):
         """Return the rows of the dossier PDF, grouped by section."""

@@ -59,9 +59,11 @@ class SafetyTrainingRecord(models.Model):
         "safety.rectification", string="Rectification Notice", index=True, tracking=True, ondelete="set null",
         help="The rectification notice this re-examination belongs to.")
     is_makeup = fields.Boolean(string="Make-up Training", tracking=True)
-    signed_in_at = fields.Datetime(tracking=True, help="When the person signed the roster.")
+    signed_in_at = fields.Datetime(
+        tracking=True, help="When the person signed the roster, or signed in by QR code or at the kiosk.")
     source = fields.Selection(
-        [("manual", "Manual"), ("import", "Import"), ("qr", "QR Sign-in"), ("external", "External")],
+        [("manual", "Manual"), ("import", "Import"), ("qr", "QR Sign-in"), ("kiosk", "Kiosk Sign-in"),
+         ("external", "External")],
         default="manual", required=True)
     provider = fields.Selection(
         [("host", "Host Unit"), ("dispatch_agency", "Dispatch Agency"), ("school", "School"),

@@ -1,1 +1,7 @@
-from . import safety_dossier_print, safety_rectification_reject, safety_training_plan, safety_training_record_reset
+from . import (
+    safety_dossier_print,
+    safety_portal_access,
+    safety_rectification_reject,
+    safety_training_plan,
+    safety_training_record_reset,
+)
