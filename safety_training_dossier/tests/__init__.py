@@ -4,6 +4,7 @@ from . import (
     test_dossier,
     test_id_store,
     test_kpi,
+    test_ledger_import,
     test_rectification,
     test_reminder,
     test_report,

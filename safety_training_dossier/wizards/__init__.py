@@ -1,1 +1,1 @@
-from . import safety_rectification_reject, safety_training_plan, safety_training_record_reset
+from . import safety_ledger_import, safety_rectification_reject, safety_training_plan, safety_training_record_reset
