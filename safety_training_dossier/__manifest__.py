@@ -6,7 +6,7 @@
     "author": "Safety Training Dossier developers",
     "license": "LGPL-3",
     "depends": ["hr", "mail", "portal", "resource"],
-    "external_dependencies": {"python": ["cryptography", "qrcode", "reportlab", "xlsxwriter"]},
+    "external_dependencies": {"python": ["cryptography", "openpyxl", "qrcode", "reportlab", "xlsxwriter"]},
     "data": [
         "security/safety_security.xml",
         "security/ir.model.access.csv",
@@ -27,6 +27,7 @@
         "wizards/safety_training_record_reset_views.xml",
         "wizards/safety_training_plan_views.xml",
         "wizards/safety_portal_access_views.xml",
+        "wizards/safety_ledger_import_views.xml",
         "views/safety_dossier_views.xml",
         "views/safety_training_type_views.xml",
         "views/safety_training_course_views.xml",

@@ -1,5 +1,6 @@
 from . import (
     safety_dossier_print,
+    safety_ledger_import,
     safety_portal_access,
     safety_rectification_reject,
     safety_training_plan,
