@@ -41,6 +41,7 @@
         "views/safety_reminder_views.xml",
         "views/safety_kpi_views.xml",
         "views/safety_dossier_print_views.xml",
+        "views/safety_ledger_export_views.xml",
         "views/safety_menus.xml",
         "views/safety_four_new_change_views.xml",
         "views/portal_templates.xml",

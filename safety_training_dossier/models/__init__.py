@@ -17,6 +17,7 @@ from . import (
     safety_four_new_change,
     safety_kpi,
     safety_kpi_snapshot,
+    safety_ledger_column_mapping,
     safety_ledger_course_alias,
     safety_rectification,
     safety_reminder,

@@ -7,6 +7,7 @@ from . import (
     test_induction_card,
     test_kpi,
     test_kpi_dashboard_tour,
+    test_ledger_export,
     test_ledger_import,
     test_portal,
     test_portal_tour,

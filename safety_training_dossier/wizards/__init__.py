@@ -1,5 +1,6 @@
 from . import (
     safety_dossier_print,
+    safety_ledger_export,
     safety_ledger_import,
     safety_portal_access,
     safety_rectification_reject,

@@ -135,7 +135,8 @@ class SafetyLedgerImport(models.TransientModel):
         if self.company_id not in self.env.user.company_ids:
             raise AccessError(self.env._("You cannot import into %(company)s.", company=self.company_id.name))
         try:
-            sheets, skipped = ledger.read_ledger(base64.b64decode(self.file), self.file_name, self.kind)
+            overrides = self.env["safety.ledger.column.mapping"]._overrides(self.company_id, self.kind)
+            sheets, skipped = ledger.read_ledger(base64.b64decode(self.file), self.file_name, self.kind, overrides)
         except ledger.LedgerFileError as error:
             raise UserError(self._file_error_message(error)) from error
         rows = []
