@@ -9,6 +9,7 @@ PER_PERSON_REPORTS = {
     "safety_training_dossier.report_safety_dossier",
     "safety_training_dossier.report_safety_rectification",
     "safety_training_dossier.report_safety_training_session",
+    "safety_training_dossier.report_safety_chain_verification",
 }
 
 

@@ -1,1 +1,7 @@
-from . import safety_rectification_reject, safety_training_plan, safety_training_record_reset
+from . import (
+    safety_certificate_review_correct,
+    safety_rectification_reject,
+    safety_retention_purge,
+    safety_training_plan,
+    safety_training_record_reset,
+)
