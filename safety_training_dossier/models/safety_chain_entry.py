@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.chain_hash import GENESIS_HASH, canonical_json, entry_hash
+from ..tools.local_dates import local_time_text
 
 _logger = logging.getLogger(__name__)
 
@@ -154,6 +155,7 @@ class SafetyChainEntry(models.Model):
             "head_sequence": head.sequence or 0,
             "head_hash": head.entry_hash or GENESIS_HASH,
             "head_recorded_at": head.recorded_at,
+            "head_recorded_local": local_time_text(head.recorded_at, company.partner_id.tz),
         }
 
     @api.model

@@ -4,6 +4,8 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.local_dates import local_time_text
+
 _logger = logging.getLogger(__name__)
 
 REPORT_XMLID = "safety_training_dossier.safety_chain_verification_report_action"
@@ -54,6 +56,10 @@ class SafetyChainVerification(models.Model):
             when = verification.anchor_month.strftime("%Y-%m") if verification.anchor_month else (
                 fields.Date.to_string(verification.checked_at.date()) if verification.checked_at else "")
             verification.name = " ".join(part for part in (verification.company_id.name, when) if part)
+
+    def _local_time_text(self, utc_datetime):
+        """Return ``utc_datetime`` as text in the company's time zone, for the PDF."""
+        return local_time_text(utc_datetime, self.company_id.partner_id.tz)
 
     def action_verify(self):
         """Check the company's chain, store the result and return to the form."""

@@ -333,13 +333,7 @@ class SafetyDossier(models.Model):
     def action_export_archive(self):
         """Export these dossiers (PDF and workbook each) into a zip attached to an export log, and open it."""
         log = self.env["safety.retention.log"]._log("export", self.with_context(active_test=False))
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "safety.retention.log",
-            "res_id": log.id,
-            "view_mode": "form",
-            "name": log.name,
-        }
+        return log._action_open()
 
     def _recompute_retention(self):
         """Recompute the retention end of these dossiers, after a retention policy changed."""

@@ -38,6 +38,16 @@ class SafetyRetentionLog(models.Model):
     attachment_data = fields.Binary(related="attachment_id.datas", string="Archive File")
     attachment_name = fields.Char(related="attachment_id.name", string="Archive Name")
 
+    def _action_open(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "name": self.name,
+        }
+
     @api.model
     def _check_admin(self):
         if not self.env.user.has_group("safety_training_dossier.group_safety_admin"):

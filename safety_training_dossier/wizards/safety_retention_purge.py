@@ -51,13 +51,7 @@ class SafetyRetentionPurge(models.TransientModel):
             self._delete(dossiers)
         else:
             self._anonymise(dossiers)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "safety.retention.log",
-            "res_id": log.id,
-            "view_mode": "form",
-            "name": log.name,
-        }
+        return log._action_open()
 
     @api.model
     def _delete(self, dossiers):
