@@ -60,9 +60,9 @@ class HrEmployee(models.Model):
         # sudo: HR users delete employees without holding safety rights; only the retention end is read.
         dossiers = self.env["safety.dossier"].sudo().with_context(active_test=False).search(
             [("employee_id", "in", self.ids)])
-        kept = dossiers._retention_protected().filtered(lambda dossier: dossier._is_under_retention())
-        if kept:
-            raise UserError(kept._retention_message())
+        retained = dossiers._retention_protected().filtered(lambda dossier: dossier._is_under_retention())
+        if retained:
+            raise UserError(retained._retention_message())
 
     def action_open_safety_dossier(self):
         self.ensure_one()

@@ -89,13 +89,13 @@ class SafetyChainEntry(models.Model):
 
         A link is broken when an entry is missing from the sequence, its previous hash is
         not the hash of the entry before it, its own hash does not match its stored values,
-        or the document it seals no longer holds the sealed values (a direct SQL edit).
+        or the document it seals no longer contains the sealed values (a direct SQL edit).
         Returns a dict: ``state`` (verified or broken), ``entries`` (count checked),
         ``broken_entry`` (an entry or an empty recordset), ``message``, and the head's
         ``head_sequence``, ``head_hash`` and ``head_recorded_at``.
         """
         self.env.flush_all()
-        # Read what the database holds now, not what this transaction cached before an edit.
+        # Read the values in the database now, not the ones this transaction cached before an edit.
         self.env.invalidate_all()
         Entry = self.sudo().with_context(active_test=False)
         domain = [("company_id", "=", company.id)]

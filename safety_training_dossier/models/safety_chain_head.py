@@ -34,8 +34,8 @@ class SafetyChainHead(models.Model):
         """
         head = self.sudo().search([("company_id", "=", company.id)])
         if not head:
-            # NOTE: heads are created at install and with each company; two first appends racing
-            # here would meet the unique constraint, and the second would fail instead of waiting.
+            # NOTE: heads are created at install and with each company, so this path is rare. Two
+            # first appends racing here meet the unique constraint, and the second fails instead of waiting.
             head = self._create_missing(company)
         self.env.flush_all()
         self.env.cr.execute(SQL("SELECT id FROM safety_chain_head WHERE id = %s FOR UPDATE", head.id))

@@ -117,10 +117,10 @@ class SafetyChainVerification(models.Model):
     def _cron_anchor_chain_heads(self):
         """Take each company's monthly chain anchor once per local month and ask its administrators to sign it.
 
-        Runs daily; a company that already has this month's anchor is skipped, so a second
-        run adds nothing, and a day the server was down is caught up the next day.
+        Runs daily. A company that already has this month's anchor is skipped, so a second
+        run adds nothing. A day the server was down is caught up the next day.
         """
-        # sudo: the job checks every company's chain, whoever runs it.
+        # sudo: the job checks every company's chain, for any user that runs it.
         Verification = self.sudo()
         heads = self.env["safety.chain.head"].sudo().search([("sequence", ">", 0)])
         for company in heads.company_id:

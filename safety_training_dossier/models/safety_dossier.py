@@ -283,7 +283,7 @@ class SafetyDossier(models.Model):
         return self
 
     def _retention_protected(self):
-        # A dossier without records or certificates (an employee created by mistake) holds nothing to keep.
+        # A dossier without records or certificates (an employee created by mistake) contains nothing to keep.
         return self.filtered(lambda dossier: dossier.sudo().with_context(active_test=False).training_record_ids
                              or dossier.sudo().with_context(active_test=False).certificate_ids)
 

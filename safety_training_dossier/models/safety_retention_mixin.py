@@ -25,6 +25,6 @@ class SafetyRetentionMixin(models.AbstractModel):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_under_retention(self):
         dossiers = self._retention_protected()._retention_dossiers()
-        kept = dossiers.filtered(lambda dossier: dossier._is_under_retention())
-        if kept:
-            raise UserError(kept._retention_message())
+        retained = dossiers.filtered(lambda dossier: dossier._is_under_retention())
+        if retained:
+            raise UserError(retained._retention_message())

@@ -94,7 +94,7 @@ class TestChain(SafetyCase):
         self.assertEqual(verification.broken_entry_id, self.entries_of(record))
         self.assertIn("theory_score", verification.message)
 
-    def test_sql_edit_of_entry_content_names_first_broken_link(self):
+    def test_edited_entry_is_first_broken_link(self):
         first, second = self.confirmed_record(), self.confirmed_record(self.other_dossier)
         entry1, entry2 = self.entries_of(first), self.entries_of(second)
         self.env.flush_all()
@@ -199,7 +199,7 @@ class TestChain(SafetyCase):
 
     def test_head_row_lock_blocks_second_connection(self):
         head = self.env["safety.chain.head"]._lock_for(self.company)
-        # The head was committed at install, so another connection sees the row and must wait for the lock.
+        # The head was committed at install, so another connection finds the row and must wait for the lock.
         with sql_db.db_connect(self.env.cr.dbname).cursor() as other_cursor, \
                 mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.LockNotAvailable):
             other_cursor.execute("SELECT id FROM safety_chain_head WHERE id = %s FOR UPDATE NOWAIT", [head.id])

@@ -205,7 +205,11 @@ class TestRetentionPurge(SafetyCase):
         # The nightly HR copy leaves an anonymised dossier alone.
         self.env["safety.dossier"]._sync_from_employees(self.employee)
         self.assertEqual(self.dossier.name, f"Anonymised dossier {self.dossier.id}")
-        self.assertFalse(self.purge_wizard().dossier_ids)
+        with self.assertRaisesRegex(UserError, "already anonymised"):
+            self.purge_wizard(mode="anonymise").action_purge()
+        # An anonymised dossier past its retention end can still be deleted.
+        self.purge_wizard().action_purge()
+        self.assertFalse(self.dossier.exists())
 
     @freeze_time(datetime(2029, 3, 10, 12, 0))  # the last kept day
     def test_purge_refused_before_end(self):

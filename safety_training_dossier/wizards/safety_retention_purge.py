@@ -32,7 +32,7 @@ class SafetyRetentionPurge(models.TransientModel):
     def _compute_dossier_ids(self):
         for wizard in self:
             wizard.dossier_ids = self.env["safety.dossier"].with_context(active_test=False).search(
-                [("company_id", "=", wizard.company_id.id), ("anonymised", "=", False),
+                [("company_id", "=", wizard.company_id.id),
                  ("retention_until", "<", wizard.company_id._safety_local_today())])
 
     def action_purge(self):
@@ -43,9 +43,13 @@ class SafetyRetentionPurge(models.TransientModel):
         dossiers = self.dossier_ids.with_context(active_test=False)
         if not dossiers:
             raise UserError(self.env._("No dossier is past its retention period: there is nothing to purge."))
-        kept = dossiers.filtered(lambda dossier: dossier._is_under_retention() or dossier.anonymised)
-        if kept:
-            raise UserError(kept._retention_message())
+        anonymised = dossiers.filtered("anonymised")
+        if anonymised and self.mode == "anonymise":
+            raise UserError(self.env._("These dossiers are already anonymised: %(names)s.",
+                                       names=", ".join(anonymised.mapped("name"))))
+        retained = dossiers.filtered(lambda dossier: dossier._is_under_retention())
+        if retained:
+            raise UserError(retained._retention_message())
         log = Log._log("purge", dossiers, mode=self.mode)
         if self.mode == "delete":
             self._delete(dossiers)
