@@ -9,13 +9,17 @@ _logger = logging.getLogger(__name__)
 
 
 def post_init_hook(env):
-    """Set the cut-over date to today, then create the dossiers of the existing employees in one batch.
+    """Set the cut-over date to today, create each company's retention policies and chain head, then
+    create the dossiers of the existing employees in one batch.
 
     With the cut-over at the install date, people hired earlier do not all show as
     overdue for their induction the day the addon is installed.
     """
     for company in env["res.company"].search([("safety_cut_over_date", "=", False)]):
         company.safety_cut_over_date = company._safety_local_today()
+    companies = env["res.company"].search([])
+    env["safety.retention.policy"]._create_missing(companies)
+    env["safety.chain.head"]._create_missing(companies)
     env["safety.dossier"]._create_missing_dossiers()
     _encrypt_hr_identification_numbers(env)
 
@@ -49,7 +53,9 @@ def _encrypt_hr_identification_numbers(env):
 
 
 def uninstall_hook(env):
-    """Write the decrypted numbers back into HR's column, so that uninstalling loses none."""
+    """Refuse to uninstall while unexported dossiers are under retention, then write the decrypted
+    identity numbers back into HR's column, so that uninstalling loses none."""
+    env["safety.dossier"]._check_uninstall_allowed()
     env.cr.execute("SELECT id, safety_id_encrypted FROM hr_version WHERE safety_id_encrypted IS NOT NULL")
     rows = env.cr.fetchall()
     if not rows:

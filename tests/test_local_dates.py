@@ -28,3 +28,10 @@ def test_empty_or_unknown_zone_falls_back_to_shanghai():
 def test_aware_datetime_is_converted():
     now = datetime.datetime(2026, 1, 1, 7, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
     assert local_dates.local_today("UTC", now=now) == datetime.date(2025, 12, 31)
+
+
+def test_local_time_text_shows_shanghai_time():
+    utc = datetime.datetime(2026, 6, 30, 23, 30)
+    assert local_dates.local_time_text(utc, "Asia/Shanghai") == "2026-07-01 07:30:00 (Asia/Shanghai)"
+    assert local_dates.local_time_text(utc, None) == "2026-07-01 07:30:00 (Asia/Shanghai)"
+    assert local_dates.local_time_text(False) == ""

@@ -1,3 +1,5 @@
+# The abstract mixins first: models further down inherit them, and Odoo registers models in import order.
+from . import safety_chain_mixin, safety_retention_mixin  # noqa: I001
 from . import (
     hr_department,
     hr_employee,
@@ -5,11 +7,15 @@ from . import (
     hr_version,
     ir_actions_report,
     ir_http,
+    ir_module_module,
     mail_activity,
     res_company,
     res_users,
     safety_certificate,
     safety_certificate_review,
+    safety_chain_entry,
+    safety_chain_head,
+    safety_chain_verification,
     safety_dossier,
     safety_dossier_event,
     safety_dossier_print_job,
@@ -23,6 +29,8 @@ from . import (
     safety_reminder,
     safety_requirement,
     safety_requirement_status,
+    safety_retention_log,
+    safety_retention_policy,
     safety_special_operation,
     safety_special_operation_category,
     safety_training_course,

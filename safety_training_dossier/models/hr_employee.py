@@ -56,16 +56,13 @@ class HrEmployee(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_safety_records(self):
-        # sudo: HR users delete employees without holding safety rights; only counts are read.
+        # Deleting the employee deletes the dossier in SQL, past the dossier's own retention check.
+        # sudo: HR users delete employees without holding safety rights; only the retention end is read.
         dossiers = self.env["safety.dossier"].sudo().with_context(active_test=False).search(
             [("employee_id", "in", self.ids)])
-        kept = dossiers.filtered(lambda dossier: dossier.training_record_ids or dossier.certificate_ids)
-        if kept:
-            raise UserError(self.env._(
-                "The safety training dossiers of %(names)s hold training records or certificates, "
-                "which must be kept. Archive these employees instead of deleting them.",
-                names=", ".join(kept.mapped("name")),
-            ))
+        retained = dossiers._retention_protected().filtered(lambda dossier: dossier._is_under_retention())
+        if retained:
+            raise UserError(retained._retention_message())
 
     def action_open_safety_dossier(self):
         self.ensure_one()

@@ -11,6 +11,7 @@ PER_PERSON_REPORTS = {
     "safety_training_dossier.report_safety_rectification",
     "safety_training_dossier.report_safety_training_session",
     "safety_training_dossier.report_safety_sign_in_sheet",
+    "safety_training_dossier.report_safety_chain_verification",
 }
 
 

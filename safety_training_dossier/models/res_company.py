@@ -91,6 +91,16 @@ class ResCompany(models.Model):
                 company=self.name, value=self.safety_reminder_lead_days or ""))
         return sorted({int(part) for part in parts}, reverse=True)
 
+    safety_retention_policy_ids = fields.One2many(
+        "safety.retention.policy", "company_id", string="Retention Policies")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["safety.retention.policy"]._create_missing(companies)
+        self.env["safety.chain.head"]._create_missing(companies)
+        return companies
+
     def write(self, vals):
         result = super().write(vals)
         if {"safety_high_risk_tier", "safety_cut_over_date", "safety_due_soon_days"} & vals.keys():

@@ -28,7 +28,7 @@ CERTIFICATE_STATUSES = [
 class SafetyCertificate(models.Model):
     _name = "safety.certificate"
     _description = "Special Operation Certificate"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "safety.retention.mixin"]
     _order = "next_review_date, id"
     _rec_name = "number"
 

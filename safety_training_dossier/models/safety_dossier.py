@@ -14,6 +14,7 @@ from ..tools.first_password import generate_first_password
 from ..tools.id_crypto import mask
 from .hr_version import ID_DOCUMENT_TYPES
 from .safety_kpi import COMPLETE_DOSSIER_DEFINITION
+from .safety_retention_policy import DOSSIER_KINDS
 
 _logger = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def group_rows(rows, key):
 class SafetyDossier(models.Model):
     _name = "safety.dossier"
     _description = "Safety Training Dossier"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "safety.retention.mixin"]
     _order = "employee_number, name, id"
     _rec_names_search = ["name", "employee_number"]
 
@@ -156,12 +157,43 @@ class SafetyDossier(models.Model):
         help="Local date of the last compliance computation; the nightly pass resumes from it.")
     last_departure_date = fields.Date(
         readonly=True, help="Last departure date HR recorded; kept when HR clears it on the person's return.")
+    retention_kind = fields.Selection(
+        DOSSIER_KINDS, compute="_compute_retention", store=True,
+        help="Special operation dossier when the person holds or held a special operation certificate "
+             "or is a special operator.")
+    retention_until = fields.Date(
+        string="Retention Period", compute="_compute_retention", store=True, index=True,
+        help="Last day the dossier must be kept (保存期限). Empty while the person works here. Nobody can delete "
+             "the dossier, its records or its certificates until the day after.")
+    anonymised = fields.Boolean(
+        readonly=True, copy=False, help="Set when a purge removed the person's name and contacts after retention.")
     is_complete = fields.Boolean(
         string="Complete Dossier", compute="_compute_is_complete", search="_search_is_complete",
         help=COMPLETE_DOSSIER_DEFINITION)
 
     _employee_uniq = models.Constraint(
         "unique (employee_id)", "An employee has exactly one safety training dossier.")
+
+    @api.depends("active", "departure_date", "last_departure_date", "safety_role", "company_id",
+                 "certificate_ids.valid_until")
+    def _compute_retention(self):
+        years = self.env["safety.retention.policy"]._years_by_company(self.company_id)
+        certificates = self.env["safety.certificate"].sudo().with_context(active_test=False).search(
+            [("dossier_id", "in", self.ids)])
+        for dossier in self:
+            ends = certificates.filtered(lambda certificate, dossier=dossier: certificate.dossier_id == dossier).mapped(
+                "valid_until")
+            dossier.retention_kind = "special_operation" if ends or dossier.safety_role == "special_operator" \
+                else "general"
+            departure = dossier.departure_date or dossier.last_departure_date
+            if dossier.active or not departure:
+                # Still employed, or archived without a departure date: no end yet.
+                dossier.retention_until = False
+                continue
+            company_id = dossier.company_id.id
+            retention_ends = [departure + relativedelta(years=years[company_id, "general"])]
+            retention_ends += [end + relativedelta(years=years[company_id, "special_operation"]) for end in ends]
+            dossier.retention_until = max(retention_ends)
 
     @api.depends("training_record_ids", "certificate_ids", "rectification_ids")
     def _compute_counts(self):
@@ -247,6 +279,68 @@ class SafetyDossier(models.Model):
         complete = Domain.OR(
             Kpi._complete_dossier_domain(company, company._safety_local_today()) for company in self.env.companies)
         return complete if True in value else ~complete
+
+    def _retention_dossiers(self):
+        return self
+
+    def _retention_protected(self):
+        # A dossier without records or certificates (an employee created by mistake) contains nothing to keep.
+        return self.filtered(lambda dossier: dossier.sudo().with_context(active_test=False).training_record_ids
+                             or dossier.sudo().with_context(active_test=False).certificate_ids)
+
+    def _is_under_retention(self):
+        """Return True while the dossier must be kept: no retention end yet, or the end is today or later."""
+        self.ensure_one()
+        return not self.retention_until or self.company_id._safety_local_today() <= self.retention_until
+
+    def _retention_message(self):
+        """Return why these dossiers (under retention) and their documents cannot be deleted yet."""
+        lines = []
+        for dossier in self:
+            if dossier.retention_until:
+                lines.append(self.env._(
+                    "The safety training dossier of %(person)s must be kept until %(date)s (retention period). "
+                    "Its dossier, training records and certificates can be deleted from the day after, "
+                    "through the retention purge.",
+                    person=dossier.name, date=dossier.retention_until))
+            else:
+                lines.append(self.env._(
+                    "The safety training dossier of %(person)s must be kept while the person works here and for "
+                    "the retention period after the departure. Archive the employee with a departure date; the "
+                    "retention purge deletes the dossier once that period has passed.",
+                    person=dossier.name))
+        return "\n".join(lines)
+
+    @api.model
+    def _retained_without_export(self):
+        """Return the dossiers under retention that no export archive covers."""
+        dossiers = self.sudo().with_context(active_test=False).search([])
+        retained = dossiers._retention_protected().filtered(lambda dossier: dossier._is_under_retention())
+        exported = self.env["safety.retention.log"].sudo().with_context(active_test=False).search(
+            [("kind", "=", "export")]).dossier_ids
+        return retained - exported
+
+    @api.model
+    def _check_uninstall_allowed(self):
+        """Raise unless every dossier under retention is in an export archive: uninstalling deletes them all."""
+        missing = self._retained_without_export()
+        if missing:
+            raise UserError(self.env._(
+                "%(count)s safety training dossiers are under their retention period and were never exported, "
+                "for example %(names)s. Uninstalling would delete them. Select them under Safety Training → "
+                "Dossiers and run Export Dossier Archive first.",
+                count=len(missing), names=", ".join(missing[:5].mapped("name"))))
+
+    def action_export_archive(self):
+        """Export these dossiers (PDF and workbook each) into a zip attached to an export log, and open it."""
+        log = self.env["safety.retention.log"]._log("export", self.with_context(active_test=False))
+        return log._action_open()
+
+    def _recompute_retention(self):
+        """Recompute the retention end of these dossiers, after a retention policy changed."""
+        for fname in ("retention_kind", "retention_until"):
+            self.env.add_to_compute(self._fields[fname], self)
+        self.env.flush_all()
 
     def action_open_training_records(self):
         self.ensure_one()
@@ -447,6 +541,8 @@ class SafetyDossier(models.Model):
             "rectifications": self.rectification_ids.filtered(lambda notice: notice.state != "cancelled").sorted(
                 lambda notice: (notice.record_id.date, notice.id)),
             "print_date": self.company_id._safety_local_today(),
+            # The person's entries in the tamper-evident chain, checked when the PDF is printed.
+            "integrity": self.env["safety.chain.entry"]._verify(self.company_id, dossier=self),
         }
 
     def write(self, vals):
@@ -795,7 +891,8 @@ class SafetyDossier(models.Model):
     def _sync_from_employees(self, employees):
         """Write the HR copies on the dossiers of ``employees`` where they changed."""
         # sudo: the HR change is made by an HR user, who may lack safety rights.
-        dossiers = self.sudo().with_context(active_test=False).search([("employee_id", "in", employees.ids)])
+        dossiers = self.sudo().with_context(active_test=False).search(
+            [("employee_id", "in", employees.ids), ("anonymised", "=", False)])
         changed_dossiers = self.browse()
         for dossier in dossiers:
             vals = self._values_from_employee(dossier.employee_id.with_context(active_test=False))

@@ -25,7 +25,8 @@ class SafetyLedgerColumnMapping(models.Model):
 
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     kind = fields.Selection(LEDGER_KINDS, required=True, default="training")
-    header = fields.Char(string="Column Title", required=True, help="The title as the ledger writes it, e.g. 安全学习科目.")
+    header = fields.Char(
+        string="Column Title", required=True, help="The title as the ledger writes it, e.g. 安全学习科目.")
     field_name = fields.Selection(MAPPED_FIELDS, string="Fills", required=True)
 
     _header_uniq = models.Constraint(

@@ -12,6 +12,8 @@ DEFER_DAY_CHECK = object()
 RESET_TO_DRAFT = object()
 # Passed only when a pass closes a notice: it may link a confirmed record to that notice, nothing more.
 LINK_RECTIFICATION = object()
+# Passed only by the retention purge, after it checked that the dossier's retention period has ended.
+PURGE = object()
 # Fields mail.thread writes by itself when files are posted in the chatter.
 CHATTER_FIELDS = {"message_main_attachment_id"}
 MAX_HOURS_PER_DAY = 24.0
@@ -24,9 +26,15 @@ RESULTS = [("pending", "Pending"), ("passed", "Passed"), ("failed", "Failed"), (
 class SafetyTrainingRecord(models.Model):
     _name = "safety.training.record"
     _description = "Safety Training Record"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "safety.chain.mixin", "safety.retention.mixin"]
     _order = "date desc, id desc"
     _rec_names_search = ["dossier_id", "course_id"]
+    # The training and assessment facts sealed in the chain when the record is confirmed.
+    _chain_fields = (
+        "dossier_id", "course_id", "session_id", "date", "attendance", "hours", "theory_score", "practical_rating",
+        "practical_score", "result", "retake_of_id", "is_makeup", "trainer_name", "assessor_name", "state",
+        "confirmed_by_id",
+    )
 
     dossier_id = fields.Many2one(
         "safety.dossier", string="Person", required=True, index=True, ondelete="restrict", tracking=True)
@@ -193,6 +201,8 @@ class SafetyTrainingRecord(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_confirmed(self):
+        if self.env.context.get("safety_purge") is PURGE:
+            return
         locked = self.filtered(lambda record: record.state == "confirmed")
         if locked:
             raise UserError(self.env._(
@@ -200,8 +210,16 @@ class SafetyTrainingRecord(models.Model):
                 "A Safety administrator can reset a wrong record to draft, giving a reason, and correct it.",
                 records=", ".join(locked.mapped("display_name"))))
 
+    def _retention_protected(self):
+        # A draft is not part of the dossier yet; a record once confirmed stays, even reset to draft.
+        sealed = set(self._chain_last_entries())
+        return self.filtered(lambda record: record.state == "confirmed" or record.id in sealed)
+
     def action_confirm(self):
-        """Check each record is complete and consistent, then lock it."""
+        """Check each record is complete and consistent, lock it and seal it in the chain.
+
+        A record withdrawn for correction is sealed again as a correction of its original entry.
+        """
         for record in self:
             record._check_ready_to_confirm()
         self.write({
@@ -209,6 +227,10 @@ class SafetyTrainingRecord(models.Model):
             "confirmed_by_id": self.env.user.id,
             "confirmed_date": fields.Datetime.now(),
         })
+        last_entries = self._chain_last_entries()
+        corrected = self.filtered(lambda record: record.id in last_entries)
+        (self - corrected)._chain_append("original")
+        corrected._chain_append("correction")
         self._follow_rectifications()
         self.dossier_id._recompute_compliance()
         return True
@@ -250,12 +272,22 @@ class SafetyTrainingRecord(models.Model):
         }
 
     def _reset_to_draft(self, reason):
-        """Unlock confirmed records; only Safety administrators, with a reason in the chatter."""
+        """Withdraw confirmed records for correction; only Safety administrators, with a reason.
+
+        The chain gets a withdrawal entry with the reason, referencing the original entry, and
+        the corrected record is sealed as a correction when it is confirmed again: the
+        original values stay in the chain.
+        """
         if not self.env.user.has_group("safety_training_dossier.group_safety_admin"):
             raise AccessError(self.env._("Only a Safety administrator can reset a confirmed training record to draft."))
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("Give the reason for resetting the record to draft."))
+        not_confirmed = self.filtered(lambda record: record.state != "confirmed")
+        if not_confirmed:
+            raise UserError(self.env._("Only confirmed training records can be reset to draft: %(records)s.",
+                                       records=", ".join(not_confirmed.mapped("display_name"))))
+        self._chain_append("reset", reason=reason)
         self.with_context(safety_reset_to_draft=RESET_TO_DRAFT).write(
             {"state": "draft", "confirmed_by_id": False, "confirmed_date": False})
         for record in self:
