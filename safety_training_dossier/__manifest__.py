@@ -29,8 +29,6 @@
         "wizards/safety_portal_access_views.xml",
         "wizards/safety_ledger_import_views.xml",
         "reports/chain_verification_report.xml",
-        "wizards/safety_training_record_reset_views.xml",
-        "wizards/safety_training_plan_views.xml",
         "wizards/safety_certificate_review_correct_views.xml",
         "views/safety_dossier_views.xml",
         "views/safety_training_type_views.xml",
@@ -55,6 +53,7 @@
     ],
     "demo": [
         "demo/safety_demo.xml",
+        "demo/safety_demo_plant.xml",
     ],
     "assets": {
         "web.assets_backend": [

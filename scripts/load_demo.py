@@ -6,7 +6,8 @@ demo data of every Odoo module, so the database contains just the Chinese plant.
 
 from odoo.tools import convert_file
 
-convert_file(env, "safety_training_dossier", "demo/safety_demo.xml", {}, mode="init", noupdate=True)
+for demo_file in ("demo/safety_demo.xml", "demo/safety_demo_plant.xml"):
+    convert_file(env, "safety_training_dossier", demo_file, {}, mode="init", noupdate=True)
 # The demo records came after the install loaded the translations: load them again for these.
 env["ir.module.module"]._load_module_terms(["safety_training_dossier"], ["zh_CN"], overwrite=True)
 env.ref("base.user_admin").write({"lang": "zh_CN", "tz": "Asia/Shanghai"})

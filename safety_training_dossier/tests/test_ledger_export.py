@@ -74,8 +74,8 @@ class TestLedgerExport(SafetyCase):
             self.export(user=self.employee_user, kind="due_list")
 
     def test_saved_column_mapping_is_reused(self):
-        data = workbook({"台账": [["工号", "培训日期", "安全学习科目", "学时"],
-                                  ["E1001", "2026-05-06", "Company-level induction", 8]]})
+        data = workbook({"台账": [["工号", "培训日期", "安全学习科目", "学时", "理论成绩", "考核结果"],
+                                  ["E1001", "2026-05-06", "Company-level induction", 8, 90, "合格"]]})
 
         def preview():
             wizard = self.env["safety.ledger.import"].with_user(self.officer).create(
