@@ -92,3 +92,17 @@ class TestLedgerExport(SafetyCase):
         with self.assertRaises(ValidationError):
             self.env["safety.ledger.column.mapping"].create(
                 {"kind": "roster", "header": "证书", "field_name": "certificate_number"})
+
+    def test_template_download_keeps_the_error_workbook(self):
+        data = workbook({"台账": [["工号", "培训日期", "培训内容", "学时"],
+                                  ["E9999", "2026-05-06", "Company-level induction", 8]]})
+        wizard = self.env["safety.ledger.import"].with_user(self.officer).create(
+            {"kind": "training", "file": base64.b64encode(data), "file_name": "ledger.xlsx"})
+        wizard.action_preview()
+        self.assertEqual(wizard.error_count, 1)
+        errors = wizard.error_file
+        action = wizard.action_download_template()
+        self.assertIn("/template_file/", action["url"])
+        self.assertTrue(wizard.template_file)
+        self.assertEqual(wizard.error_file, errors)
+        self.assertIn("/error_file/", wizard.action_download_errors()["url"])

@@ -66,6 +66,8 @@ class SafetyLedgerImport(models.TransientModel):
     issue_ids = fields.One2many("safety.ledger.import.issue", "wizard_id", string="Errors", readonly=True)
     course_line_ids = fields.One2many("safety.ledger.import.course", "wizard_id", string="Unknown Training Content")
     error_file = fields.Binary(string="Error Workbook", attachment=False, readonly=True)
+    # Its own field, so that downloading the template never replaces the error workbook.
+    template_file = fields.Binary(string="Template Workbook", attachment=False, readonly=True)
     error_file_name = fields.Char()
 
     @api.onchange("file")
@@ -95,12 +97,12 @@ class SafetyLedgerImport(models.TransientModel):
         getattr(self, f"_commit_{self.kind}")(new_rows)
         _logger.info("Ledger import of %s (%s) by user %s: %s rows, %s created, %s duplicates skipped",
                      self.file_name, self.kind, self.env.uid, len(rows), len(new_rows), self.duplicate_count)
-        self.write({"state": "done", "file": False, "error_file": False})
+        self.write({"state": "done", "file": False, "error_file": False, "template_file": False})
         return self._reopen()
 
     def action_close(self):
         """Clear the uploaded file and close the wizard."""
-        self.write({"file": False, "error_file": False})
+        self.write({"file": False, "error_file": False, "template_file": False})
         return {"type": "ir.actions.act_window_close"}
 
     def action_download_errors(self):
@@ -112,9 +114,8 @@ class SafetyLedgerImport(models.TransientModel):
     def action_download_template(self):
         """Download an empty workbook with the headers of this kind of ledger."""
         self.ensure_one()
-        self.write({"error_file": base64.b64encode(self._template_workbook()),
-                    "error_file_name": self.env._("Ledger template.xlsx")})
-        return self._download("error_file", self.error_file_name)
+        self.template_file = base64.b64encode(self._template_workbook())
+        return self._download("template_file", self.env._("Ledger template.xlsx"))
 
     def _download(self, field_name, file_name):
         return {"type": "ir.actions.act_url", "target": "self",
