@@ -54,10 +54,11 @@ class SafetyDossierPrintJob(models.Model):
         return self.dossier_ids.sorted(
             lambda dossier: (dossier.department_id.complete_name or "", dossier.employee_number or "", dossier.id))
 
-    def _process(self, max_batches=None, batch_size=PRINT_BATCH_SIZE):
+    def _process(self, max_batches=None, batch_size=PRINT_BATCH_SIZE, commit=False):
         """Render the dossiers not yet printed, batch by batch, then assemble the result.
 
-        Outside tests each batch is committed, so the job survives a restart and resumes.
+        With ``commit`` (the cron, outside tests) each batch is committed, so the job survives
+        a restart and resumes. A print the user waits for runs in their request, uncommitted.
         """
         self.ensure_one()
         self.state = "running"
@@ -74,8 +75,9 @@ class SafetyDossierPrintJob(models.Model):
                     "job_id": self.id, "dossier_id": dossier.id, "content": base64.b64encode(content),
                     "page_count": len(PdfFileReader(io.BytesIO(content), strict=False).pages),
                 })
-            if not modules.module.current_test:
-                self.env.cr.commit()  # keep the rendered batch if the job stops later
+            if commit and not modules.module.current_test:
+                # Keep the rendered batch if the job stops later.
+                self.env["ir.cron"]._commit_progress(len(batch))
         if len(self.part_ids) == len(self.dossier_ids):
             self._assemble()
         return self.state == "done"
@@ -127,7 +129,7 @@ class SafetyDossierPrintJob(models.Model):
         """Process the queued and running print jobs, oldest first."""
         for job in self.search([("state", "in", ("queued", "running"))], order="id"):
             try:
-                job._process()
+                job._process(commit=True)
             except Exception as error:  # one failed job must not stop the others
                 if not modules.module.current_test:
                     self.env.cr.rollback()
@@ -136,4 +138,4 @@ class SafetyDossierPrintJob(models.Model):
                 job.message_post(body=self.env._("Printing failed: %(error)s", error=error),
                                  partner_ids=job.user_id.partner_id.ids)
             if not modules.module.current_test:
-                self.env.cr.commit()
+                self.env["ir.cron"]._commit_progress()
