@@ -33,7 +33,9 @@ cat >&2 <<MSG
   Safety Training Dossier demo: http://127.0.0.1:$port/odoo/action-safety_training_dossier.safety_dossier_action
   Logins (user / password):
     officer  / officer   safety officer (孙敏)
+    manager  / manager   manager of the Welding Workshop, approves its rectification notices (黄丽)
     employee / employee  employee who reads only her own dossier (吴静)
+    E1006    / worker    portal login of a worker without e-mail (郭鹏), at /my/safety
     admin    / admin     administrator, also Safety administrator
   Ctrl-C stops the server.
 

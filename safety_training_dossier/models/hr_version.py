@@ -22,7 +22,9 @@ ID_DOCUMENT_TYPES = [
     ("other", "Other"),
 ]
 # 17 digits and a digit or X: entered as a resident ID number, so checked as one.
-RESIDENT_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+RESIDENT_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
+# Digits only (a final X allowed): with no other document type chosen, checked as a resident ID number.
+DIGITS_ONLY = re.compile(r"^[0-9]+X?$")
 OTHER_DOCUMENT_SHAPE = re.compile(r"^[A-Z0-9()\-]{5,30}$")
 
 
@@ -189,7 +191,8 @@ class HrVersion(models.Model):
         """
         number = normalize_id_number(number)
         masked = mask(number)
-        if document_type == "resident_id" or RESIDENT_ID_SHAPE.match(number):
+        typed_as_resident_id = document_type in (False, None, "resident_id") and DIGITS_ONLY.match(number)
+        if document_type == "resident_id" or RESIDENT_ID_SHAPE.match(number) or typed_as_resident_id:
             if not RESIDENT_ID_SHAPE.match(number):
                 raise ValidationError(self.env._(
                     "The resident ID number %(number)s has %(length)s characters: it needs 17 digits followed "

@@ -108,9 +108,11 @@ class SafetyDossier(models.Model):
     user_id = fields.Many2one(
         "res.users", readonly=True, index=True, help="The employee's internal user, copied from HR.")
     work_email = fields.Char(readonly=True, help="The employee's work e-mail, copied from HR; reminders go there.")
+    # Two computes and inverses, not one shared: Odoo leaves the unwritten field of a shared pair
+    # empty during the write, which would erase the number when only the type changes.
     id_document_type = fields.Selection(
-        ID_DOCUMENT_TYPES, string="Identity Document Type", compute="_compute_id_number",
-        inverse="_inverse_id_number")
+        ID_DOCUMENT_TYPES, string="Identity Document Type", compute="_compute_id_document_type",
+        inverse="_inverse_id_document_type")
     id_number = fields.Char(
         string="Identity Number", compute="_compute_id_number", inverse="_inverse_id_number",
         search="_search_id_number",
@@ -348,20 +350,27 @@ class SafetyDossier(models.Model):
 
     # Identity numbers: the full number lives encrypted on the HR version; the dossier shows it masked.
 
-    @api.depends("employee_id.version_id.safety_id_last4", "employee_id.version_id.safety_id_document_type")
-    def _compute_id_number(self):
+    @api.depends("employee_id.version_id.safety_id_document_type")
+    def _compute_id_document_type(self):
         # sudo: the dossier's readers (the person, a manager, a safety officer) cannot read HR versions.
         for dossier in self:
-            version = dossier.sudo().employee_id.version_id
-            dossier.id_document_type = version.safety_id_document_type
-            dossier.id_number = mask(version.safety_id_last4) or False
+            dossier.id_document_type = dossier.sudo().employee_id.version_id.safety_id_document_type
+
+    def _inverse_id_document_type(self):
+        for dossier in self:
+            # sudo: safety officers set the type without HR rights; the ORM checked they may write the dossier.
+            dossier.sudo().employee_id.version_id.safety_id_document_type = dossier.id_document_type
+
+    @api.depends("employee_id.version_id.safety_id_last4")
+    def _compute_id_number(self):
+        # sudo: as for the document type.
+        for dossier in self:
+            dossier.id_number = mask(dossier.sudo().employee_id.version_id.safety_id_last4) or False
 
     def _inverse_id_number(self):
         for dossier in self:
             if dossier.id_number and "*" in dossier.id_number:
                 # The masked value came back unchanged from a form: keep the stored number.
-                if dossier.id_document_type != dossier.sudo().employee_id.version_id.safety_id_document_type:
-                    dossier.sudo().employee_id.version_id.safety_id_document_type = dossier.id_document_type
                 continue
             # sudo: safety officers set the number without HR rights; the ORM still checked they may
             # write the dossier.

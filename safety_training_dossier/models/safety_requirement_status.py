@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 STATUS_STATES = [
     ("overdue", "Overdue"),
@@ -37,6 +37,13 @@ class SafetyRequirementStatus(models.Model):
     _period_uniq = models.Constraint(
         "unique (dossier_id, requirement_id, period_start)",
         "A person has one status per requirement and period.")
+
+    @api.depends("dossier_id.name", "requirement_id.name", "due_date")
+    def _compute_display_name(self):
+        for status in self:
+            status.display_name = " / ".join(
+                part for part in (status.dossier_id.name, status.requirement_id.name, str(status.due_date or ""))
+                if part)
 
     def _compute_record_ids(self):
         for status in self:

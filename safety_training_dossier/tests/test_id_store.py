@@ -176,3 +176,25 @@ class TestIdStore(SafetyCase):
             self.assertEqual(self.env["hr.employee"].search([("identification_id", "=", NUMBER)]), self.employee)
         with self.assertRaises(UserError):
             self.env["hr.version"]._safety_rotate_id_key("not-a-key")
+
+    def test_type_and_number_change_independently(self):
+        dossier = self.dossier.with_user(self.officer)
+        dossier.write({"id_document_type": "other"})
+        self.assertEqual(self.hr_employee.identification_id, NUMBER, "changing the type keeps the number")
+        self.assertEqual(dossier.id_document_type, "other")
+        dossier.write({"id_number": MASKED})
+        self.assertEqual(dossier.id_document_type, "other", "the masked number sent back keeps the type")
+        self.assertEqual(self.hr_employee.identification_id, NUMBER)
+
+    def test_full_width_and_mistyped_resident_numbers(self):
+        full_width = "".join(chr(ord(char) + 0xFEE0) for char in "310115199007071236")
+        self.hr_employee.identification_id = full_width
+        self.assertEqual(self.hr_employee.identification_id, "310115199007071236")
+        # A digit too many or too few is a mistyped resident ID number, not an "other" document.
+        for number in ("3101151990070712361", "31011519900707123", "12345"):
+            with self.subTest(number=number), self.assertRaises(ValidationError) as error:
+                self.hr_employee.identification_id = number
+            self.assertIn(f"{len(number)} characters", str(error.exception))
+        # With another document type chosen, digits only are allowed.
+        self.dossier.write({"id_document_type": "foreign_permanent_residence", "id_number": "123456789012345"})
+        self.assertEqual(self.hr_employee.identification_id, "123456789012345")

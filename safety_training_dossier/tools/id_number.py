@@ -1,5 +1,7 @@
 """Resident ID numbers (居民身份证号) as defined by GB 11643-1999."""
 
+import unicodedata
+
 # Weights of the first 17 digits: 2**(17 - i) mod 11 for position i (0-based).
 _WEIGHTS = tuple(pow(2, 17 - position, 11) for position in range(17))
 # Check character indexed by (weighted sum mod 11).
@@ -18,8 +20,8 @@ def compute_check_character(first_17_digits):
 
 
 def normalize_id_number(value):
-    """Return the number stripped of spaces, with a lowercase x check character as X."""
-    return value.strip().replace(" ", "").upper()
+    """Return the number with full-width characters made ASCII, spaces removed and a lowercase x as X."""
+    return unicodedata.normalize("NFKC", value).strip().replace(" ", "").upper()
 
 
 def is_valid_id_number(value):
