@@ -213,10 +213,14 @@ class SafetyReminder(models.Model):
         The activities of an earlier lead time of the same item are removed first.
         """
         activity_type = self.env.ref("safety_training_dossier.mail_activity_type_safety_reminder")
-        for reminder in self.filtered(lambda reminder: reminder.kind != "escalation"):
-            earlier = self.search([
-                ("id", "!=", reminder.id), ("kind", "!=", "escalation"),
-                ("status_id", "=", reminder.status_id.id), ("certificate_id", "=", reminder.certificate_id.id)])
+        reminders = self.filtered(lambda reminder: reminder.kind != "escalation")
+        # One search for the earlier reminders of every item in the batch, grouped by item.
+        earlier_by_item = self.search([
+            ("id", "not in", reminders.ids), ("kind", "!=", "escalation"), "|",
+            ("status_id", "in", reminders.status_id.ids), ("certificate_id", "in", reminders.certificate_id.ids),
+        ]).grouped(lambda reminder: (reminder.status_id, reminder.certificate_id))
+        for reminder in reminders:
+            earlier = earlier_by_item.get((reminder.status_id, reminder.certificate_id), self.browse())
             earlier.activity_ids.unlink()
             users = reminder.recipient_user_id | (reminder.manager_user_id or reminder.recipient_user_id)
             summary = reminder._summary()
