@@ -2,8 +2,8 @@
 
     .venv/bin/python scripts/screenshots.py [OUTPUT_DIR]
 
-Starts scripts/demo.sh on its own database and a free port (or uses BASE_URL and DB
-when both are set), logs in as the demo users, drives Chromium through its DevTools
+Starts scripts/demo.sh on its own database and a free port, or uses BASE_URL and DB
+when both are set. Logs in as the demo users, drives Chromium through its DevTools
 protocol and writes one PNG per screen into OUTPUT_DIR (default docs/images).
 The demo database it creates is dropped at the end.
 """
@@ -165,7 +165,7 @@ def start_demo():
         except requests.ConnectionError:
             pass
         if time.monotonic() > deadline:
-            raise RuntimeError(f"the demo server did not answer within {START_TIMEOUT_SECONDS} s")
+            raise RuntimeError(f"the demo server did not respond within {START_TIMEOUT_SECONDS} s; see scripts/demo.sh")
         time.sleep(2)
 
 

@@ -36,7 +36,7 @@ class HrVersion(models.Model):
         # Uninstalling the addon turns dispatched workers back into the HR default.
         ondelete={"dispatched": "set default"},
     )
-    # HR's field keeps its name, form and search, but holds no plaintext: it reads and writes the
+    # HR's field keeps its name, form and search, but stores no plaintext: it reads and writes the
     # encrypted columns below.
     identification_id = fields.Char(
         compute="_compute_identification_id", inverse="_inverse_identification_id",
@@ -187,7 +187,7 @@ class HrVersion(models.Model):
     def _safety_check_id_number(self, number, document_type=False):
         """Return the normalised number and its document type; raise a ValidationError naming the fix.
 
-        A number shaped like a resident ID number is checked as one (GB 11643), whatever the type says.
+        A number shaped like a resident ID number is checked as one (GB 11643), whatever the type is.
         """
         number = normalize_id_number(number)
         masked = mask(number)

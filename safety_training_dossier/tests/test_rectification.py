@@ -102,7 +102,7 @@ class TestRectification(SafetyCase):
         self.assertEqual(notice.retake_ids, retake)
 
     @freeze_time(NOON_UTC)
-    def test_a_later_pass_of_the_course_closes_an_unlinked_notice(self):
+    def test_later_pass_closes_unlinked_notice(self):
         notice = self.notice_of(self.confirm_failed())
         later = self.create_record(theory_score=90, result="passed", date="2026-03-09")
         later.action_confirm()
@@ -126,7 +126,7 @@ class TestRectification(SafetyCase):
         self.assertIn(self.admin, notice.activity_ids.user_id)
 
     @freeze_time(NOON_UTC)
-    def test_reject_needs_a_reason_and_returns_to_the_officer(self):
+    def test_reject_needs_reason(self):
         notice = self.notice_of(self.confirm_failed())
         notice.action_submit()
         with self.assertRaises(UserError):

@@ -78,7 +78,7 @@ class TestReminder(SafetyCase):
                     self.assertEqual((reminder.kind, reminder.lead_days), ("before", int(expected)), due)
 
     @freeze_time(NOON_UTC)
-    def test_daily_run_notifies_once_and_a_second_run_sends_nothing(self):
+    def test_second_daily_run_sends_nothing(self):
         status = self.add_status(date(2026, 6, 20))
         self.add_status(date(2026, 6, 25), self.other_dossier)
         self.run_cron()

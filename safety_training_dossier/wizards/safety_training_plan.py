@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-# Month 0 holds what is due at any time of the year (annual retraining).
+# Month 0 is for what is due at any time of the year (annual retraining).
 MONTHS = [
     ("0", "Any Month"), ("1", "January"), ("2", "February"), ("3", "March"), ("4", "April"), ("5", "May"),
     ("6", "June"), ("7", "July"), ("8", "August"), ("9", "September"), ("10", "October"), ("11", "November"),
