@@ -3,7 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -216,3 +216,12 @@ class TestReminder(SafetyCase):
         self.assertTrue(all(activities.mapped("date_done")))
         # The reminders stay, so their keys still block a second mail.
         self.assertEqual(len(self.Reminder.search([])), 2)
+
+    @freeze_time(NOON_UTC)
+    def test_reminders_are_for_safety_officers(self):
+        self.add_status(date(2026, 6, 20))
+        reminder = self.Reminder._create_due_reminders()
+        self.assertEqual(self.Reminder.with_user(self.officer).search([]), reminder)
+        for user in (self.employee_user, self.manager_user):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                reminder.with_user(user).read(["key"])
