@@ -1,3 +1,4 @@
+import hashlib
 import logging
 from collections import defaultdict, namedtuple
 from datetime import timedelta
@@ -157,6 +158,10 @@ class SafetyDossier(models.Model):
     compliance_computed_on = fields.Date(
         readonly=True, index=True,
         help="Local date of the last compliance computation; the nightly pass resumes from it.")
+    compliance_digest = fields.Char(
+        readonly=True, copy=False,
+        help="Fingerprint of the requirement statuses the compliance engine last computed. While the next "
+             "computation gives the same fingerprint, the engine does not read the statuses back.")
     last_departure_date = fields.Date(
         readonly=True, help="Last departure date HR recorded; kept when HR clears it on the person's return.")
     retention_kind = fields.Selection(
@@ -588,12 +593,33 @@ class SafetyDossier(models.Model):
         if events:
             self.env["safety.dossier.event"]._record(events)
 
-    def _recompute_compliance(self):
+    @api.model
+    def _compliance_engine(self):
+        """Return what the batches of one compliance pass share: the rules as plain values, the
+        settings of each company, and the rules that match each set of person facts.
+
+        The nightly pass reads the rules once for all its batches. A rule changed meanwhile
+        schedules another pass (safety.requirement._schedule_full_recompute).
+        """
+        # sudo: the engine applies every rule, whichever user's change triggered it.
+        requirements = self.env["safety.requirement"].sudo().search([])
+        return {
+            # Plain dicts, not records: the engine tests thousands of people and records against each rule.
+            "rules": [rule._engine_values() for rule in requirements],
+            "companies": {},
+            # Rules by the facts they select people by: people with the same facts match the same rules.
+            "matching_rules": {},
+        }
+
+    def _recompute_compliance(self, engine=None):
         """Write the requirement statuses and the compliance state of these dossiers.
 
-        Queries are per batch, not per person: people, events, records and statuses
-        are read once for all the dossiers as plain values, and the writes are grouped
-        by their values.
+        Queries are per batch, not per person: people, events and records are read once
+        for all the dossiers as plain values, and the writes are grouped by their values.
+        Every status is computed again, but the stored ones are read back only for people
+        whose computed statuses differ from the fingerprint kept on their dossier
+        (compliance_digest). ``engine`` (see _compliance_engine) carries the rules from
+        one batch to the next; without it, they are read for this call.
         """
         # sudo: the engine writes every person's statuses, and the user whose change
         # triggered it may lack safety rights.
@@ -602,83 +628,105 @@ class SafetyDossier(models.Model):
         people = dossiers._person_rows()
         if not people:
             return
+        engine = engine or self._compliance_engine()
         dossiers = dossiers.browse([person["id"] for person in people])
-        Status = self.env["safety.requirement.status"].sudo().with_context(active_test=False)
-        requirements = self.env["safety.requirement"].sudo().search([])
+        # With this context, status writes keep the dossiers' fingerprints (see safety.requirement.status).
+        Status = self.env["safety.requirement.status"].sudo().with_context(
+            active_test=False, safety_compliance_engine=True)
+        companies = self._company_values(engine, {person["company_id"] for person in people})
+        # Nothing opens before a company's cut-over date, so older events are not read.
         events = read_rows(
-            self.env["safety.dossier.event"].sudo(), [("dossier_id", "in", dossiers.ids)],
+            self.env["safety.dossier.event"].sudo(),
+            Domain("dossier_id", "in", dossiers.ids) & Domain.OR(
+                Domain("company_id", "=", company_id) & (
+                    Domain("date", ">=", company["cut_over"]) if company["cut_over"] else Domain.TRUE)
+                for company_id, company in companies.items()),
             ["dossier_id", "kind", "date", "scope", "safety_role"])
         events.sort(key=lambda row: (row["date"], row["id"]))
-        existing = read_rows(Status, [("dossier_id", "in", dossiers.ids)], list(STATUS_ENGINE_FIELDS))
         context = {
-            # Plain dicts, not records: the engine tests thousands of people and records against each rule.
-            "rules": [rule._engine_values() for rule in requirements],
-            "companies": dossiers._company_values({person["company_id"] for person in people}),
+            "rules": engine["rules"],
+            "companies": companies,
             "events": group_rows(events, "dossier_id"),
-            "records": self._satisfying_record_rows(dossiers),
-            "existing": {(row["dossier_id"], row["requirement_id"], row["period_start"]): row for row in existing},
-            # Rules by the facts they select people by: people with the same facts match the same rules.
-            "matching_rules": {},
+            "matching_rules": engine["matching_rules"],
             "to_create": [],
             "to_write": defaultdict(list),
             "dossiers_to_write": defaultdict(list),
             "kept": set(),
         }
-        for person in people:
-            dossiers._compute_requirement_statuses(person, context)
+        plans = [self._plan_periods(person, context) for person in people]
+        context["records"] = self._satisfying_record_rows({
+            person["id"]: plan for person, plan in zip(people, plans, strict=True)})
+        # People whose statuses may differ from the stored ones, with their computed statuses.
+        changed = []
+        for person, plan in zip(people, plans, strict=True):
+            statuses = self._period_statuses(person, plan, context)
+            digest = self._status_digest(person, statuses)
+            if digest == person["compliance_digest"]:
+                # The same statuses as at the last computation: they and the dossier's state are stored as they are.
+                today = companies[person["company_id"]]["today"]
+                if person["compliance_computed_on"] != today:
+                    context["dossiers_to_write"][(("compliance_computed_on", today),)].append(person["id"])
+            else:
+                changed.append((person, statuses, digest))
+        existing = read_rows(
+            Status, [("dossier_id", "in", [person["id"] for person, _statuses, _digest in changed])],
+            list(STATUS_ENGINE_FIELDS)) if changed else []
+        context["existing"] = {
+            (row["dossier_id"], row["requirement_id"], row["period_start"]): row for row in existing}
+        for person, statuses, digest in changed:
+            self._queue_status_changes(person, statuses, digest, context)
         # One write per distinct change: a nightly pass mostly moves many statuses to the same state.
-        for changed, status_ids in context["to_write"].items():
-            Status.browse(status_ids).write(dict(changed))
+        for values, status_ids in context["to_write"].items():
+            Status.browse(status_ids).write(dict(values))
         # A met or exempt status is history: it stays even when its rule no longer applies.
         Status.browse([
             row["id"] for row in existing
             if row["id"] not in context["kept"] and row["state"] not in ("met", "exempt")
         ]).unlink()
         Status.create(context["to_create"])
+        # No field the engine writes is tracked: leave the chatter out of these writes.
+        quiet_dossiers = dossiers.with_context(tracking_disable=True)
         for values, dossier_ids in context["dossiers_to_write"].items():
-            dossiers.browse(dossier_ids).write(dict(values))
+            quiet_dossiers.browse(dossier_ids).write(dict(values))
         self.env.flush_all()
 
     def _person_rows(self):
         """Return these dossiers as dicts of plain values, with the facts that requirements select people by."""
-        rows = read_rows(self, [("id", "in", self.ids)], [
-            "active", "company_id", "safety_role", "employee_type", "job_id", "department_id", "onboarding_date",
-            "compliance_state", "next_due_date", "compliance_computed_on"])
-        rows_by_id = {row["id"]: row for row in rows}
-        # In the order of ``self``, which sets the order of new statuses. A deleted dossier has no row.
-        people = [rows_by_id[dossier_id] for dossier_id in self.ids if dossier_id in rows_by_id]
-
-        companies = self.env["res.company"].browse({person["company_id"] for person in people})
+        facts_names = ("company_id", "safety_role", "employee_type", "job_id", "department_id")
+        value_names = (
+            "id", "onboarding_date", "compliance_state", "next_due_date", "compliance_computed_on", "compliance_digest")
+        # Grouped by the facts: people of one team and job share a group, and one facts dict.
+        groups = self._read_group(
+            [("id", "in", self.ids)], [*facts_names, "active"], [f"{name}:array_agg" for name in value_names])
+        companies = self.env["res.company"].union(*(group[0] for group in groups))
+        jobs = self.env["hr.job"].union(*(group[3] for group in groups))
+        departments = self.env["hr.department"].union(*(group[4] for group in groups))
         high_risk = {company.id: bool(company.safety_high_risk_tier) for company in companies}
-        job_ids = list({person["job_id"] for person in people if person["job_id"]})
-        risk_classes = {
-            row["id"]: row["safety_risk_class"]
-            for row in read_rows(self.env["hr.job"], [("id", "in", job_ids)], ["safety_risk_class"])
-        }
-        department_ids = list({person["department_id"] for person in people if person["department_id"]})
+        risk_classes = {job.id: job.safety_risk_class for job in jobs}
         department_paths = {
-            row["id"]: {int(part) for part in (row["parent_path"] or "").split("/") if part}
-            for row in read_rows(self.env["hr.department"], [("id", "in", department_ids)], ["parent_path"])
+            department.id: {int(part) for part in (department.parent_path or "").split("/") if part}
+            for department in departments
         }
 
-        # People with the same key share one facts dict, and the engine matches rules once per key.
-        facts_by_key = {}
-        for person in people:
-            key = tuple(person[name] for name in (
-                "company_id", "safety_role", "employee_type", "job_id", "department_id"))
-            if key not in facts_by_key:
-                facts_by_key[key] = {
-                    "company_id": person["company_id"],
-                    "high_risk": high_risk[person["company_id"]],
-                    "safety_role": person["safety_role"],
-                    "employee_type": person["employee_type"],
-                    "job_id": person["job_id"],
-                    "job_risk_class": risk_classes.get(person["job_id"], False),
-                    "department_path": department_paths.get(person["department_id"], set()),
-                }
-            person["facts"] = facts_by_key[key]
-            person["facts_key"] = key
-        return people
+        rows_by_id = {}
+        for company, safety_role, employee_type, job, department, active, *columns in groups:
+            key = (company.id, safety_role, employee_type, job.id, department.id)
+            facts = {
+                "company_id": company.id,
+                "high_risk": high_risk[company.id],
+                "safety_role": safety_role,
+                "employee_type": employee_type,
+                "job_id": job.id,
+                "job_risk_class": risk_classes.get(job.id, False),
+                "department_path": department_paths.get(department.id, set()),
+            }
+            for values in zip(*columns, strict=True):
+                row = {name: False if value is None else value for name, value in zip(value_names, values, strict=True)}
+                row.update(active=active, company_id=company.id, department_id=department.id, job_id=job.id,
+                           facts=facts, facts_key=key)
+                rows_by_id[row["id"]] = row
+        # In the order of ``self``, which sets the order of new statuses. A deleted dossier has no row.
+        return [rows_by_id[dossier_id] for dossier_id in self.ids if dossier_id in rows_by_id]
 
     def _person_facts(self):
         """Return what requirements select people by, as plain values."""
@@ -686,27 +734,52 @@ class SafetyDossier(models.Model):
         return self.with_context(active_test=False)._person_rows()[0]["facts"]
 
     @api.model
-    def _company_values(self, company_ids):
-        """Return the local today and the compliance settings of each company, by company id."""
-        values = {}
-        for company in self.env["res.company"].browse(company_ids):
+    def _company_values(self, engine, company_ids):
+        """Return the local today and the compliance settings of each company, by company id.
+
+        They are read once per ``engine`` (see _compliance_engine).
+        """
+        for company in self.env["res.company"].browse(set(company_ids) - engine["companies"].keys()):
             today = company._safety_local_today()
-            values[company.id] = {
+            engine["companies"][company.id] = {
                 "today": today,
                 "cut_over": company.safety_cut_over_date,
                 "due_soon_limit": today + timedelta(days=company.safety_due_soon_days),
             }
-        return values
+        return {company_id: engine["companies"][company_id] for company_id in company_ids}
 
     @api.model
-    def _satisfying_record_rows(self, dossiers):
-        """Return the confirmed, passed and attended records of ``dossiers`` as TrainingRow tuples, by dossier id.
+    def _satisfying_record_rows(self, plans):
+        """Return the confirmed, passed and attended records that can count for ``plans``, as TrainingRow
+        tuples by dossier id.
 
-        Each person's rows are sorted by date, then by id.
+        ``plans`` maps dossier ids to their plan (see _plan_periods). Only records of the
+        plan's training types and courses, from its first window on, are read. Each
+        person's rows are sorted by date, then by id.
         """
+        # Read from the first of the month: fewer distinct dates keep the query short, and the
+        # windows leave out the extra days.
+        buckets = defaultdict(lambda: {"dossier_ids": [], "type_ids": set(), "course_ids": set()})
+        for dossier_id, plan in plans.items():
+            since = plan["records_since"]
+            if since is None:
+                continue
+            bucket = buckets[since and since.replace(day=1)]
+            bucket["dossier_ids"].append(dossier_id)
+            for rule, _periods in plan["rules"]:
+                bucket["type_ids"] |= rule["type_ids"]
+                bucket["course_ids"] |= rule["course_ids"]
+        if not buckets:
+            return {}
+        people = Domain.OR(
+            Domain("dossier_id", "in", bucket["dossier_ids"])
+            & (Domain("date", ">=", month) if month else Domain.TRUE)
+            & (Domain("training_type_id", "in", list(bucket["type_ids"]))
+               | Domain("course_id", "in", list(bucket["course_ids"])))
+            for month, bucket in buckets.items())
         groups = self.env["safety.training.record"].sudo()._read_group(
-            [("dossier_id", "in", dossiers.ids), ("state", "=", "confirmed"),
-             ("attendance", "in", CREDITED_ATTENDANCE), ("result", "=", "passed")],
+            people & Domain([("state", "=", "confirmed"), ("attendance", "in", CREDITED_ATTENDANCE),
+                             ("result", "=", "passed")]),
             ["dossier_id"], ["date:array_agg", "training_type_id:array_agg", "course_id:array_agg", "hours:array_agg"])
         # The arrays come ordered by record id, and the sort is stable: same-day records stay in id order.
         return {
@@ -715,38 +788,124 @@ class SafetyDossier(models.Model):
         }
 
     @api.model
-    def _compute_requirement_statuses(self, person, context):
-        """Queue the statuses and the compliance state of one person (a row of _person_rows)."""
+    def _plan_periods(self, person, context):
+        """Return the rules that concern one person (a row of _person_rows), with the periods that
+        need no records, and the first date a record can count from.
+
+        The plan is a dict. Its ``rules`` are (rule, periods) pairs, where periods is None for
+        a "months" rule because its periods depend on the records. Its ``records_since`` is
+        the first day of any window, False when every record is needed, and None when none is.
+        """
+        plan = {"rules": [], "records_since": None}
+        if not person["active"]:
+            return plan
+        Requirement = self.env["safety.requirement"]
+        company = context["companies"][person["company_id"]]
+        events = context["events"].get(person["id"], [])
+        event_kinds = {event["kind"] for event in events}
+        rules = context["matching_rules"].get(person["facts_key"])
+        if rules is None:
+            rules = [
+                rule for rule in context["rules"] if Requirement._criteria_match(rule["criteria"], person["facts"])
+            ]
+            context["matching_rules"][person["facts_key"]] = rules
+        window_starts = []
+        for rule in rules:
+            if rule["recurrence"] == "months":
+                plan["rules"].append((rule, None))
+                continue
+            # A rule opened by an event opens nothing for a person without such an event.
+            if rule["recurrence"] == "once" and rule["trigger"] not in event_kinds:
+                continue
+            periods = Requirement._periods(rule, person, events, None, company)
+            if periods:
+                plan["rules"].append((rule, periods))
+                window_starts.extend(period[2] for period in periods)
+        if any(periods is None for _rule, periods in plan["rules"]):
+            plan["records_since"] = False
+        elif window_starts:
+            plan["records_since"] = min(window_starts)
+        return plan
+
+    @api.model
+    def _period_statuses(self, person, plan, context):
+        """Return the statuses of one person (a row of _person_rows) from the plan of _plan_periods,
+        as (rule, period start, due date, hours done, state, window start, window end) tuples.
+
+        The state is the computed one: _queue_status_changes keeps an exempt status exempt.
+        """
         company = context["companies"][person["company_id"]]
         today = company["today"]
+        Requirement = self.env["safety.requirement"]
+        person_records = context["records"].get(person["id"], [])
+        statuses = []
+        for rule, planned in plan["rules"]:
+            rule_records = self._rule_records(rule, person_records)
+            periods = Requirement._periods(rule, person, [], rule_records, company) if planned is None else planned
+            for start, due, window_start, window_end in periods:
+                window_records = [
+                    row for row in rule_records
+                    if row.date >= window_start and (not window_end or row.date <= window_end)
+                ]
+                # NULL hours count as 0, as the ORM reads them.
+                hours = sum(row.hours or 0.0 for row in window_records)
+                done = bool(window_records) and hours >= rule["hours_required"]
+                if rule["recurrence"] == "months" and today > due:
+                    done = False
+                if done:
+                    state = "met"
+                elif today > due:
+                    state = "overdue"
+                elif due <= company["due_soon_limit"]:
+                    state = "due_soon"
+                else:
+                    state = "missing"
+                statuses.append((rule, start, due, hours, state, window_start, window_end))
+        return statuses
+
+    @api.model
+    def _status_digest(self, person, statuses):
+        """Return the fingerprint of the ``statuses`` (see _period_statuses) computed for ``person``."""
+        # Dates go in as day numbers, which turn into text faster than date objects.
+        values = (
+            person["company_id"], person["department_id"], person["job_id"],
+            [(rule["id"], start.toordinal(), due.toordinal(), hours, rule["hours_required"], state,
+              window_start.toordinal(), window_end and window_end.toordinal())
+             for rule, start, due, hours, state, window_start, window_end in statuses],
+        )
+        return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+
+    @api.model
+    def _queue_status_changes(self, person, statuses, digest, context):
+        """Queue the creations and updates that make one person's stored statuses the computed
+        ``statuses`` (see _period_statuses), and the dossier's compliance state."""
+        today = context["companies"][person["company_id"]]["today"]
         open_states = []
         next_due = False
-        if person["active"]:
-            Requirement = self.env["safety.requirement"]
-            events = context["events"].get(person["id"], [])
-            person_records = context["records"].get(person["id"], [])
-            rules = context["matching_rules"].get(person["facts_key"])
-            if rules is None:
-                rules = [
-                    rule for rule in context["rules"] if Requirement._criteria_match(rule["criteria"], person["facts"])
-                ]
-                context["matching_rules"][person["facts_key"]] = rules
-            for rule in rules:
-                # Most rules open no period for a given person. Only "months" rules need the
-                # records to find their periods, and the others filter them once a period opens.
-                rule_records = None
-                if rule["recurrence"] == "months":
-                    rule_records = self._rule_records(rule, person_records)
-                periods = Requirement._periods(rule, person, events, rule_records, company)
-                if periods and rule_records is None:
-                    rule_records = self._rule_records(rule, person_records)
-                for period in periods:
-                    state, due = self._write_period_status(context, person, rule, rule_records, period)
-                    if state not in ("met", "exempt"):
-                        open_states.append(state)
-                        next_due = min(next_due, due) if next_due else due
+        for rule, start, due, hours, computed_state, window_start, window_end in statuses:
+            status = context["existing"].get((person["id"], rule["id"], start))
+            state = "exempt" if status and status["state"] == "exempt" else computed_state
+            values = {
+                "dossier_id": person["id"], "requirement_id": rule["id"], "period_start": start, "due_date": due,
+                "hours_done": hours, "hours_required": rule["hours_required"], "state": state,
+                "company_id": person["company_id"], "department_id": person["department_id"],
+                "job_id": person["job_id"], "window_start": window_start, "window_end": window_end or False,
+            }
+            if status:
+                context["kept"].add(status["id"])
+                changed = tuple((name, value) for name, value in values.items() if status[name] != value)
+                if changed:
+                    context["to_write"][changed].append(status["id"])
+            else:
+                context["to_create"].append(values)
+            if state not in ("met", "exempt"):
+                open_states.append(state)
+                next_due = min(next_due, due) if next_due else due
         compliance = next((state for state in STATUS_SEVERITY if state in open_states), "compliant")
-        values = {"compliance_state": compliance, "next_due_date": next_due, "compliance_computed_on": today}
+        values = {
+            "compliance_state": compliance, "next_due_date": next_due, "compliance_computed_on": today,
+            "compliance_digest": digest,
+        }
         if any(person[name] != value for name, value in values.items()):
             context["dossiers_to_write"][tuple(values.items())].append(person["id"])
 
@@ -757,50 +916,6 @@ class SafetyDossier(models.Model):
             row for row in records
             if row.training_type_id in rule["type_ids"] or row.course_id in rule["course_ids"]
         ]
-
-    @api.model
-    def _write_period_status(self, context, person, rule, rule_records, period):
-        """Queue the creation or the update of one rule period's status, and return its state and due date."""
-        start, due, window_start, window_end = period
-        company = context["companies"][person["company_id"]]
-        today = company["today"]
-
-        window_records = [
-            row for row in rule_records
-            if row.date >= window_start and (not window_end or row.date <= window_end)
-        ]
-        # NULL hours count as 0, as the ORM reads them.
-        hours = sum(row.hours or 0.0 for row in window_records)
-        done = bool(window_records) and hours >= rule["hours_required"]
-        if rule["recurrence"] == "months" and today > due:
-            done = False
-
-        status = context["existing"].get((person["id"], rule["id"], start))
-        if status and status["state"] == "exempt":
-            state = "exempt"
-        elif done:
-            state = "met"
-        elif today > due:
-            state = "overdue"
-        elif due <= company["due_soon_limit"]:
-            state = "due_soon"
-        else:
-            state = "missing"
-
-        values = {
-            "dossier_id": person["id"], "requirement_id": rule["id"], "period_start": start, "due_date": due,
-            "hours_done": hours, "hours_required": rule["hours_required"], "state": state,
-            "company_id": person["company_id"], "department_id": person["department_id"], "job_id": person["job_id"],
-            "window_start": window_start, "window_end": window_end or False,
-        }
-        if status:
-            context["kept"].add(status["id"])
-            changed = tuple((name, value) for name, value in values.items() if status[name] != value)
-            if changed:
-                context["to_write"][changed].append(status["id"])
-        else:
-            context["to_create"].append(values)
-        return state, due
 
     @api.model
     def _cron_recompute_compliance(self):
@@ -816,10 +931,11 @@ class SafetyDossier(models.Model):
         _logger.info("Compliance pass: %s dossiers to compute", len(dossiers))
         if not modules.module.current_test:
             self.env["ir.cron"]._commit_progress(remaining=len(dossiers))
+        engine = self._compliance_engine()
         for batch in split_every(COMPLIANCE_BATCH_SIZE, dossiers.ids, Dossier.browse):
             # A future-dated HR version becomes current without a write: copy it onto the dossier here.
             self._sync_from_employees(batch.employee_id)
-            batch._recompute_compliance()
+            batch._recompute_compliance(engine)
             # Commit each batch so that a stopped run keeps its progress; tests run in one transaction.
             if not modules.module.current_test and not self.env["ir.cron"]._commit_progress(len(batch)):
                 break

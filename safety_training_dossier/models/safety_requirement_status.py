@@ -54,6 +54,39 @@ class SafetyRequirementStatus(models.Model):
                     and record.date >= status.window_start
                     and (not status.window_end or record.date <= status.window_end))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        statuses = super().create(vals_list)
+        statuses._forget_compliance_digest()
+        return statuses
+
+    def write(self, vals):
+        # Before and after: a status moved to another person changes both dossiers.
+        self._forget_compliance_digest()
+        result = super().write(vals)
+        if "dossier_id" in vals:
+            self._forget_compliance_digest()
+        return result
+
+    def unlink(self):
+        self._forget_compliance_digest()
+        return super().unlink()
+
     def action_exempt(self, reason):
         """Exempt these statuses with ``reason``; the engine leaves them exempt."""
         self.write({"state": "exempt", "exempt_reason": reason})
+
+    def _forget_compliance_digest(self):
+        """Clear the fingerprint on the dossiers of these statuses, which were changed outside the
+        compliance engine, so that its next computation reads them back row by row.
+
+        The engine itself writes with the ``safety_compliance_engine`` context and keeps the fingerprint.
+        """
+        # NOTE: a status changed by SQL, outside the ORM, keeps its dossier's fingerprint. The engine
+        # sets it right only when that person's computed statuses next change.
+        if self.env.context.get("safety_compliance_engine"):
+            return
+        # sudo: the fingerprint is the engine's, and the user who changed a status may not write dossiers.
+        dossiers = self.sudo().dossier_id.filtered("compliance_digest")
+        if dossiers:
+            dossiers.write({"compliance_digest": False})

@@ -234,8 +234,49 @@ class TestCompliance(SafetyCase):
         dossiers.requirement_status_ids.unlink()
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(15):
+        with self.assertQueryCount(16):
             dossiers._recompute_compliance()
+        self.env.invalidate_all()
+        # Nothing changed: the statuses are not read back, and nothing is written. Counted by
+        # hand: 3 queries fewer (the statuses read, their INSERT, the dossiers' UPDATE).
+        with self.assertQueryCount(13):
+            dossiers._recompute_compliance()
+
+    @freeze_time(NOON_UTC)
+    def test_exempt_status_stays_exempt(self):
+        _employee, dossier = self.hire("免训", "2026-07-10")
+        self.assertTrue(dossier.compliance_digest)
+        self.assertEqual(dossier.compliance_state, "due_soon")
+        # Open: the three induction levels and this year's retraining. Exempt them all.
+        induction = dossier.requirement_status_ids.filtered(lambda status: status.state != "met")
+        self.assertEqual(len(induction), 4)
+        induction.action_exempt("持有效的外单位安全教育证明")
+        # A status changed outside the engine makes it read the statuses back next time.
+        self.assertFalse(dossier.compliance_digest)
+        for attempt in ("statuses read back", "statuses not read"):
+            with self.subTest(attempt=attempt):
+                dossier._recompute_compliance()
+                self.assertEqual(set(induction.mapped("state")), {"exempt"})
+                self.assertEqual(dossier.compliance_state, "compliant")
+                self.assertTrue(dossier.compliance_digest)
+
+    @freeze_time(NOON_UTC)
+    def test_status_edited_outside_engine_is_set_back(self):
+        _employee, dossier = self.hire("改期", "2026-07-10")
+        status = self.statuses(dossier, "induction_team_general")
+        status.write({"due_date": "2026-12-31", "state": "missing"})
+        self.assertFalse(dossier.compliance_digest)
+        dossier._recompute_compliance()
+        self.assertEqual(status.due_date, date(2026, 7, 10))
+        self.assertEqual(status.state, "due_soon")
+
+    @freeze_time(NOON_UTC)
+    def test_new_record_changes_the_fingerprint(self):
+        _employee, dossier = self.hire("指纹", "2026-07-10")
+        before = dossier.compliance_digest
+        self.train(dossier, self.type_company, "2026-07-09")
+        self.assertNotEqual(dossier.compliance_digest, before)
+        self.assertEqual(self.statuses(dossier, "induction_company_general").state, "met")
 
     @freeze_time(NOON_UTC)
     def test_nightly_cron_is_idempotent(self):
