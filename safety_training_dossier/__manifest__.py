@@ -38,6 +38,7 @@
         "views/safety_special_operation_views.xml",
         "views/safety_certificate_views.xml",
         "views/hr_employee_views.xml",
+        "wizards/safety_requirement_status_exempt_views.xml",
         "views/safety_requirement_views.xml",
         "views/safety_rectification_views.xml",
         "views/safety_reminder_views.xml",

@@ -15,6 +15,7 @@ from ..tools.first_password import generate_first_password
 from ..tools.id_crypto import mask
 from .hr_version import ID_DOCUMENT_TYPES
 from .safety_kpi import COMPLETE_DOSSIER_DEFINITION
+from .safety_requirement_status import COMPLIANCE_ENGINE
 from .safety_retention_policy import DOSSIER_KINDS
 
 _logger = logging.getLogger(__name__)
@@ -566,6 +567,8 @@ class SafetyDossier(models.Model):
             self.invalidate_recordset(["id_number", "id_document_type"])
         if {"safety_role", "role_appointment_date"} & vals.keys():
             self._record_appointments()
+            # Another role selects other rules, whether or not its appointment opens a training.
+            self._recompute_compliance()
         if "return_date" in vals:
             self._record_returns()
         return result
@@ -598,11 +601,14 @@ class SafetyDossier(models.Model):
         """Return what the batches of one compliance pass share: the rules as plain values, the
         settings of each company, and the rules that match each set of person facts.
 
-        The nightly pass reads the rules once for all its batches. A rule changed meanwhile
-        schedules another pass (safety.requirement._schedule_full_recompute).
+        The nightly pass reads the rules, and each company's local today, once for all its
+        batches. A rule changed meanwhile schedules another pass
+        (safety.requirement._schedule_full_recompute), and a dossier computed with the day
+        before is computed again by the next run.
         """
-        # sudo: the engine applies every rule, whichever user's change triggered it.
-        requirements = self.env["safety.requirement"].sudo().search([])
+        # sudo: the engine applies every rule, whichever user's change triggered it. Archived rules
+        # stay out even when that change was made in a view that shows archived records.
+        requirements = self.env["safety.requirement"].sudo().with_context(active_test=True).search([])
         return {
             # Plain dicts, not records: the engine tests thousands of people and records against each rule.
             "rules": [rule._engine_values() for rule in requirements],
@@ -632,7 +638,7 @@ class SafetyDossier(models.Model):
         dossiers = dossiers.browse([person["id"] for person in people])
         # With this context, status writes keep the dossiers' fingerprints (see safety.requirement.status).
         Status = self.env["safety.requirement.status"].sudo().with_context(
-            active_test=False, safety_compliance_engine=True)
+            active_test=False, safety_compliance_engine=COMPLIANCE_ENGINE)
         companies = self._company_values(engine, {person["company_id"] for person in people})
         # Nothing opens before a company's cut-over date, so older events are not read.
         events = read_rows(

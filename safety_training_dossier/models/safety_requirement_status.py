@@ -1,5 +1,9 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
+# Only the compliance engine passes this object in the context, so that its status writes keep
+# the dossiers' fingerprints. RPC can only send JSON, so no client can forge it.
+COMPLIANCE_ENGINE = object()
 STATUS_STATES = [
     ("overdue", "Overdue"),
     ("due_soon", "Due Soon"),
@@ -73,18 +77,49 @@ class SafetyRequirementStatus(models.Model):
         return super().unlink()
 
     def action_exempt(self, reason):
-        """Exempt these statuses with ``reason``; the engine leaves them exempt."""
+        """Exempt these open statuses with ``reason`` and log it on each dossier. The engine keeps them exempt."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._(
+                "Give the reason for the exemption, for example the document that proves the training."))
+        closed = self.filtered(lambda status: status.state in ("met", "exempt"))
+        if closed:
+            raise UserError(self.env._(
+                "Only requirements that are not met yet can be exempted. Already met or exempt: %(statuses)s.",
+                statuses=", ".join(closed.mapped("display_name"))))
         self.write({"state": "exempt", "exempt_reason": reason})
+        for status in self:
+            status.dossier_id.message_post(body=self.env._(
+                "Exempted from %(requirement)s (due %(due)s) by %(user)s. Reason: %(reason)s",
+                requirement=status.requirement_id.name, due=status.due_date, user=self.env.user.name,
+                reason=reason))
+        # The dossier's state and next due date leave the exempt statuses out at once.
+        self.dossier_id._recompute_compliance()
+
+    def action_cancel_exemption(self):
+        """Hand these exempt statuses back to the engine, which computes their state again, and log it."""
+        not_exempt = self.filtered(lambda status: status.state != "exempt")
+        if not_exempt:
+            raise UserError(self.env._(
+                "Only exempt requirements can have their exemption cancelled. Not exempt: %(statuses)s.",
+                statuses=", ".join(not_exempt.mapped("display_name"))))
+        # Any open state will do: the engine writes the computed one right after.
+        self.write({"state": "missing", "exempt_reason": False})
+        for status in self:
+            status.dossier_id.message_post(body=self.env._(
+                "Exemption from %(requirement)s (due %(due)s) cancelled by %(user)s.",
+                requirement=status.requirement_id.name, due=status.due_date, user=self.env.user.name))
+        self.dossier_id._recompute_compliance()
 
     def _forget_compliance_digest(self):
         """Clear the fingerprint on the dossiers of these statuses, which were changed outside the
         compliance engine, so that its next computation reads them back row by row.
 
-        The engine itself writes with the ``safety_compliance_engine`` context and keeps the fingerprint.
+        The engine itself writes with COMPLIANCE_ENGINE in the context and keeps the fingerprint.
         """
         # NOTE: a status changed by SQL, outside the ORM, keeps its dossier's fingerprint. The engine
         # sets it right only when that person's computed statuses next change.
-        if self.env.context.get("safety_compliance_engine"):
+        if self.env.context.get("safety_compliance_engine") is COMPLIANCE_ENGINE:
             return
         # sudo: the fingerprint is the engine's, and the user who changed a status may not write dossiers.
         dossiers = self.sudo().dossier_id.filtered("compliance_digest")

@@ -4,6 +4,7 @@ from . import (
     test_compliance,
     test_dossier,
     test_dossier_print,
+    test_engine_differential,
     test_id_store,
     test_induction_card,
     test_kpi,

@@ -2,6 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -183,6 +184,15 @@ class TestCompliance(SafetyCase):
         self.assertEqual(status.due_date, date(2026, 8, 28))  # 2026-03-01 + 180 days
         self.assertEqual(status.hours_required, 32)
 
+    @freeze_time(NOON_UTC)
+    def test_role_change_switches_annual_rule(self):
+        _employee, dossier = self.hire("转岗电工", "2020-01-01")
+        self.assertEqual(self.codes(dossier, "staff_annual"), ["staff_annual_general"])
+        # No appointment opens for a special operator, but the role selects another annual rule.
+        dossier.write({"safety_role": "special_operator"})
+        self.assertEqual(self.codes(dossier, "operator_annual"), ["operator_annual_general"])
+        self.assertEqual(self.codes(dossier, "staff_annual"), [])
+
     @freeze_time("2028-07-01 12:00:00")
     def test_annual_hours_in_leap_year(self):
         _employee, dossier = self.hire("年度", "2020-01-01")
@@ -251,14 +261,69 @@ class TestCompliance(SafetyCase):
         induction = dossier.requirement_status_ids.filtered(lambda status: status.state != "met")
         self.assertEqual(len(induction), 4)
         induction.action_exempt("持有效的外单位安全教育证明")
-        # A status changed outside the engine makes it read the statuses back next time.
+        # The dossier leaves the exempt statuses out at once.
+        self.assertEqual(dossier.compliance_state, "compliant")
+        self.assertFalse(dossier.next_due_date)
+        self.assertTrue(dossier.compliance_digest)
+
+        # Unchanged statuses are not read back: the engine keeps the dossier as it is.
+        dossier._recompute_compliance()
+        self.assertEqual(set(induction.mapped("state")), {"exempt"})
+        self.assertEqual(dossier.compliance_state, "compliant")
+
+        # A status written outside the engine clears the fingerprint, so the engine reads them back.
+        induction[0].write({"exempt_reason": "持有效的外单位三级安全教育证明"})
         self.assertFalse(dossier.compliance_digest)
-        for attempt in ("statuses read back", "statuses not read"):
-            with self.subTest(attempt=attempt):
-                dossier._recompute_compliance()
-                self.assertEqual(set(induction.mapped("state")), {"exempt"})
-                self.assertEqual(dossier.compliance_state, "compliant")
-                self.assertTrue(dossier.compliance_digest)
+        dossier._recompute_compliance()
+        self.assertEqual(set(induction.mapped("state")), {"exempt"})
+        self.assertEqual(dossier.compliance_state, "compliant")
+        self.assertTrue(dossier.compliance_digest)
+
+    @freeze_time(NOON_UTC)
+    def test_exempt_wizard_logs_and_cancels(self):
+        _employee, dossier = self.hire("外单位", "2026-07-10")
+        team = self.statuses(dossier, "induction_team_general")
+        self.assertEqual(team.state, "due_soon")
+        wizard = self.env["safety.requirement.status.exempt"].with_user(self.officer).create({
+            "status_ids": [Command.set(team.ids)], "reason": "  外单位三级安全教育证明 2026-05  "})
+        wizard.action_exempt()
+        self.assertEqual(team.state, "exempt")
+        self.assertEqual(team.exempt_reason, "外单位三级安全教育证明 2026-05")
+        self.assertIn("外单位三级安全教育证明 2026-05", dossier.message_ids[0].body)
+        # The other induction levels are still due on 2026-07-10.
+        self.assertEqual(dossier.compliance_state, "due_soon")
+
+        team.with_user(self.officer).action_cancel_exemption()
+        self.assertEqual(team.state, "due_soon")
+        self.assertFalse(team.exempt_reason)
+        self.assertIn(self.officer.name, dossier.message_ids[0].body)
+
+    @freeze_time(NOON_UTC)
+    def test_exempt_rejects_bad_input(self):
+        _employee, dossier = self.hire("无理由", "2026-07-10")
+        team = self.statuses(dossier, "induction_team_general").with_user(self.officer)
+        for reason in ("", "   ", False):
+            with self.subTest(reason=reason), self.assertRaisesRegex(UserError, "reason for the exemption"):
+                team.action_exempt(reason)
+        with self.assertRaisesRegex(UserError, "Not exempt: .*无理由"):
+            team.action_cancel_exemption()
+        self.train(dossier, self.type_team, "2026-07-01")
+        self.assertEqual(team.state, "met")
+        with self.assertRaisesRegex(UserError, "Already met or exempt: .*无理由"):
+            team.action_exempt("证明")
+        self.assertEqual(team.state, "met")
+
+    @freeze_time(NOON_UTC)
+    def test_employee_cannot_exempt(self):
+        self.employee.write({"contract_date_start": "2026-07-10"})
+        status = self.dossier.requirement_status_ids.filtered(lambda status: status.state != "met")[:1]
+        self.assertTrue(status)
+        with self.assertRaises(AccessError):
+            self.env["safety.requirement.status.exempt"].with_user(self.employee_user).create({
+                "status_ids": [Command.set(status.ids)], "reason": "自己免训"})
+        with self.assertRaises(AccessError):
+            status.with_user(self.employee_user).action_exempt("自己免训")
+        self.assertNotEqual(status.state, "exempt")
 
     @freeze_time(NOON_UTC)
     def test_status_edited_outside_engine_is_set_back(self):
