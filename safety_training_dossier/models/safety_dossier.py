@@ -555,6 +555,9 @@ class SafetyDossier(models.Model):
             "anomalies": anomalies,
             "rectifications": self.rectification_ids.filtered(lambda notice: notice.state != "cancelled").sorted(
                 lambda notice: (notice.record_id.date, notice.id)),
+            # An inspector sees why a requirement the person did not train for is not due.
+            "exemptions": self.requirement_status_ids.filtered(lambda status: status.state == "exempt").sorted(
+                lambda status: (status.due_date, status.id)),
             "print_date": self.company_id._safety_local_today(),
             # The person's entries in the tamper-evident chain, checked when the PDF is printed.
             "integrity": self.env["safety.chain.entry"]._verify(self.company_id, dossier=self),

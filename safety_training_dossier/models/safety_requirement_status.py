@@ -4,12 +4,15 @@ from odoo.exceptions import UserError
 # Only the compliance engine passes this object in the context, so that its status writes keep
 # the dossiers' fingerprints. RPC can only send JSON, so no client can forge it.
 COMPLIANCE_ENGINE = object()
+# Exempt and Cancel Exemption pass this object in the context to write a status; RPC cannot send it.
+EXEMPTION = object()
+
 STATUS_STATES = [
     ("overdue", "Overdue"),
     ("due_soon", "Due Soon"),
     ("missing", "Missing"),
     ("met", "Met"),
-    ("exempt", "Exempt"),
+    ("exempt", "Exempted"),
 ]
 
 
@@ -65,6 +68,13 @@ class SafetyRequirementStatus(models.Model):
         return statuses
 
     def write(self, vals):
+        self.check_access("write")
+        context = self.env.context
+        if not (self.env.su or context.get("safety_compliance_engine") is COMPLIANCE_ENGINE
+                or context.get("safety_status_exemption") is EXEMPTION):
+            raise UserError(self.env._(
+                "Requirement statuses are computed by the compliance engine and cannot be edited. To change "
+                "whether a requirement counts for a person, use Exempt or Cancel Exemption on it."))
         # Before and after: a status moved to another person changes both dossiers.
         self._forget_compliance_digest()
         result = super().write(vals)
@@ -78,7 +88,7 @@ class SafetyRequirementStatus(models.Model):
 
     def action_exempt(self, reason):
         """Exempt these open statuses with ``reason`` and log it on each dossier. The engine keeps them exempt."""
-        reason = (reason or "").strip()
+        reason = reason.strip() if isinstance(reason, str) else ""
         if not reason:
             raise UserError(self.env._(
                 "Give the reason for the exemption, for example the document that proves the training."))
@@ -87,7 +97,7 @@ class SafetyRequirementStatus(models.Model):
             raise UserError(self.env._(
                 "Only requirements that are not met yet can be exempted. Already met or exempt: %(statuses)s.",
                 statuses=", ".join(closed.mapped("display_name"))))
-        self.write({"state": "exempt", "exempt_reason": reason})
+        self.with_context(safety_status_exemption=EXEMPTION).write({"state": "exempt", "exempt_reason": reason})
         for status in self:
             status.dossier_id.message_post(body=self.env._(
                 "Exempted from %(requirement)s (due %(due)s) by %(user)s. Reason: %(reason)s",
@@ -104,7 +114,7 @@ class SafetyRequirementStatus(models.Model):
                 "Only exempt requirements can have their exemption cancelled. Not exempt: %(statuses)s.",
                 statuses=", ".join(not_exempt.mapped("display_name"))))
         # Any open state will do: the engine writes the computed one right after.
-        self.write({"state": "missing", "exempt_reason": False})
+        self.with_context(safety_status_exemption=EXEMPTION).write({"state": "missing", "exempt_reason": False})
         for status in self:
             status.dossier_id.message_post(body=self.env._(
                 "Exemption from %(requirement)s (due %(due)s) cancelled by %(user)s.",

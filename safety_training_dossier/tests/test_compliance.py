@@ -293,6 +293,10 @@ class TestCompliance(SafetyCase):
         # The other induction levels are still due on 2026-07-10.
         self.assertEqual(dossier.compliance_state, "due_soon")
 
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "safety_training_dossier.report_safety_dossier", dossier.ids)[0].decode()
+        self.assertIn("外单位三级安全教育证明 2026-05", html)
+
         team.with_user(self.officer).action_cancel_exemption()
         self.assertEqual(team.state, "due_soon")
         self.assertFalse(team.exempt_reason)
@@ -312,6 +316,23 @@ class TestCompliance(SafetyCase):
         with self.assertRaisesRegex(UserError, "Already met or exempt: .*无理由"):
             team.action_exempt("证明")
         self.assertEqual(team.state, "met")
+
+    @freeze_time(NOON_UTC)
+    def test_officer_cannot_edit_status(self):
+        _employee, dossier = self.hire("直改", "2026-06-20")
+        status = self.statuses(dossier, "induction_team_general").with_user(self.officer)
+        self.assertEqual(status.state, "overdue")
+        for values in ({"state": "exempt"}, {"state": "met"}, {"due_date": "2030-01-01"},
+                       {"exempt_reason": "口头同意"}):
+            with self.subTest(values=values), self.assertRaisesRegex(UserError, "use Exempt or Cancel Exemption"):
+                status.write(values)
+        self.assertEqual(status.state, "overdue")
+        self.assertEqual(status.due_date, date(2026, 6, 20))
+        wizard = self.env["safety.requirement.status.exempt"].with_user(self.officer).create({"reason": "证明"})
+        with self.assertRaisesRegex(UserError, "Select the requirements to exempt"):
+            wizard.action_exempt()
+        with self.assertRaisesRegex(UserError, "reason for the exemption"):
+            status.action_exempt(123)
 
     @freeze_time(NOON_UTC)
     def test_employee_cannot_exempt(self):

@@ -49,10 +49,6 @@ STEPS_PER_SEQUENCE = 30
 SEED = 20261205
 
 
-class Rollback(Exception):
-    """Raised to roll a savepoint back once the computation inside it has been read."""
-
-
 @tagged("post_install", "-at_install")
 class TestEngineDifferential(SafetyCase):
 
@@ -125,14 +121,10 @@ class TestEngineDifferential(SafetyCase):
 
     def peek(self, action):
         """Run ``action`` in a savepoint, return the snapshot it leaves, and roll it back."""
-        result = {}
-        try:
-            with self.env.cr.savepoint():
-                action()
-                result.update(self.snapshot())
-                raise Rollback
-        except Rollback:
-            pass
+        with self.env.cr.savepoint() as savepoint:
+            action()
+            result = self.snapshot()
+            savepoint.rollback()
         self.env.invalidate_all()
         return result
 
@@ -527,13 +519,11 @@ class TestEngineDifferential(SafetyCase):
         for number in range(RANDOM_SEQUENCES):
             start = SEQUENCE_STARTS[number % len(SEQUENCE_STARTS)]
             label = f"sequence {number} (seed {SEED})"
-            try:
-                with self.env.cr.savepoint(), freeze_time(start) as frozen:
-                    self.run_sequence(rng, start, frozen, discrepancies=discrepancies, stale_counts=stale_counts,
-                                      label=label)
-                    raise Rollback
-            except Rollback:
-                pass
+            with self.env.cr.savepoint() as savepoint, freeze_time(start) as frozen:
+                self.run_sequence(rng, start, frozen, discrepancies=discrepancies, stale_counts=stale_counts,
+                                  label=label)
+                # Each sequence starts from the class's data again.
+                savepoint.rollback()
             self.env.invalidate_all()
         self.assertFalse(discrepancies, "\n\n".join(discrepancies))
         # Only rule and company setting changes wait for the nightly pass: every other operation

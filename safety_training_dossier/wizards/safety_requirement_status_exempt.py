@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class SafetyRequirementStatusExempt(models.TransientModel):
@@ -11,5 +12,7 @@ class SafetyRequirementStatusExempt(models.TransientModel):
 
     def action_exempt(self):
         self.ensure_one()
+        if not self.status_ids:
+            raise UserError(self.env._("Select the requirements to exempt in the due list or on a person's dossier."))
         self.status_ids.action_exempt(self.reason)
         return {"type": "ir.actions.act_window_close"}
