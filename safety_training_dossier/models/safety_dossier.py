@@ -555,7 +555,7 @@ class SafetyDossier(models.Model):
             "anomalies": anomalies,
             "rectifications": self.rectification_ids.filtered(lambda notice: notice.state != "cancelled").sorted(
                 lambda notice: (notice.record_id.date, notice.id)),
-            # An inspector sees why a requirement the person did not train for is not due.
+            # Printed with their reasons, so that an inspector can tell why a requirement without training is not due.
             "exemptions": self.requirement_status_ids.filtered(lambda status: status.state == "exempt").sorted(
                 lambda status: (status.due_date, status.id)),
             "print_date": self.company_id._safety_local_today(),
@@ -671,7 +671,7 @@ class SafetyDossier(models.Model):
             statuses = self._period_statuses(person, plan, context)
             digest = self._status_digest(person, statuses)
             if digest == person["compliance_digest"]:
-                # The same statuses as at the last computation: they and the dossier's state are stored as they are.
+                # Same statuses as at the last computation, so the stored ones and the dossier's state are right.
                 today = companies[person["company_id"]]["today"]
                 if person["compliance_computed_on"] != today:
                     context["dossiers_to_write"][(("compliance_computed_on", today),)].append(person["id"])
@@ -693,7 +693,7 @@ class SafetyDossier(models.Model):
             if row["id"] not in context["kept"] and row["state"] not in ("met", "exempt")
         ]).unlink()
         Status.create(context["to_create"])
-        # No field the engine writes is tracked: leave the chatter out of these writes.
+        # No field the engine writes is tracked, so these writes skip mail tracking.
         quiet_dossiers = dossiers.with_context(tracking_disable=True)
         for values, dossier_ids in context["dossiers_to_write"].items():
             quiet_dossiers.browse(dossier_ids).write(dict(values))

@@ -88,6 +88,7 @@ class SafetyRequirementStatus(models.Model):
 
     def action_exempt(self, reason):
         """Exempt these open statuses with ``reason`` and log it on each dossier. The engine keeps them exempt."""
+        self.check_access("write")
         reason = reason.strip() if isinstance(reason, str) else ""
         if not reason:
             raise UserError(self.env._(
@@ -108,6 +109,7 @@ class SafetyRequirementStatus(models.Model):
 
     def action_cancel_exemption(self):
         """Hand these exempt statuses back to the engine, which computes their state again, and log it."""
+        self.check_access("write")
         not_exempt = self.filtered(lambda status: status.state != "exempt")
         if not_exempt:
             raise UserError(self.env._(

@@ -339,11 +339,15 @@ class TestCompliance(SafetyCase):
         self.employee.write({"contract_date_start": "2026-07-10"})
         status = self.dossier.requirement_status_ids.filtered(lambda status: status.state != "met")[:1]
         self.assertTrue(status)
-        with self.assertRaises(AccessError):
-            self.env["safety.requirement.status.exempt"].with_user(self.employee_user).create({
-                "status_ids": [Command.set(status.ids)], "reason": "自己免训"})
-        with self.assertRaises(AccessError):
-            status.with_user(self.employee_user).action_exempt("自己免训")
+        for user in (self.employee_user, self.hr_user, self.portal_user):
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    self.env["safety.requirement.status.exempt"].with_user(user).create({
+                        "status_ids": [Command.set(status.ids)], "reason": "自己免训"})
+                with self.assertRaises(AccessError):
+                    status.with_user(user).action_exempt("自己免训")
+                with self.assertRaises(AccessError):
+                    status.with_user(user).action_cancel_exemption()
         self.assertNotEqual(status.state, "exempt")
 
     @freeze_time(NOON_UTC)
